@@ -1,0 +1,32 @@
+// swift-tools-version: 6.2
+import PackageDescription
+
+let package = Package(
+    name: "Scatterbrained",
+    // Mutex (module Synchronization) needs these OS versions on Apple platforms.
+    platforms: [.macOS(.v15), .iOS(.v18), .tvOS(.v18), .watchOS(.v11), .visionOS(.v2)],
+    products: [
+        .library(name: "Scatterbrained", targets: ["Scatterbrained"]),
+        .executable(name: "scatterbrained", targets: ["ScatterbrainedCLI"]),
+        .executable(name: "sb-bench", targets: ["SBBench"]),
+    ],
+    targets: [
+        // C kernels: SGEMM with an AVX2+FMA path chosen at run time, portable fallback.
+        .target(name: "CSBKernels"),
+        .target(name: "SBTensor", dependencies: ["CSBKernels"]),
+        .target(
+            name: "SBLearning",
+            dependencies: ["SBTensor"],
+            resources: [.copy("Resources/diabetes.csv"), .copy("Resources/digits.csv")]
+        ),
+        .target(name: "Scatterbrained", dependencies: ["SBTensor", "SBLearning"]),
+        // Executables live in folders whose names differ from the library's by more than case,
+        // so the package builds on case-insensitive file systems.
+        .executableTarget(name: "ScatterbrainedCLI", dependencies: ["Scatterbrained"]),
+        .executableTarget(name: "SBBench", dependencies: ["Scatterbrained", "CSBKernels"]),
+        .testTarget(name: "CSBKernelsTests", dependencies: ["CSBKernels"]),
+        .testTarget(name: "SBTensorTests", dependencies: ["SBTensor"]),
+        .testTarget(name: "SBLearningTests", dependencies: ["SBLearning", "Scatterbrained"]),
+    ],
+    swiftLanguageModes: [.v6]
+)

@@ -1,0 +1,3 @@
+// The umbrella module: `import Scatterbrained` brings in the whole public API.
+@_exported import SBLearning
+@_exported import SBTensor
