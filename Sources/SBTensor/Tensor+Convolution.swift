@@ -100,12 +100,8 @@ extension Tensor {
                 gradients.append(nil)
             }
             if hasBias {
-                guard needs.2 else { return gradients + [nil] }
-                var biasGradient = [Float](repeating: 0, count: outChannels)
-                for row in 0..<rows {
-                    for o in 0..<outChannels { biasGradient[o] += gradientRows[row * outChannels + o] }
-                }
-                gradients.append(Tensor(biasGradient))
+                let biasGradient = Tensor(uncheckedShape: [rows, outChannels], storage: gradientRows)
+                gradients.append(needs.2 ? biasGradient.columnSums(rows: rows, columns: outChannels) : nil)
             }
             return gradients
         }

@@ -1,0 +1,18 @@
+/// An error from reading or writing a model file (architecture JSON or safetensors weights).
+public enum ModelFileError: Error, Equatable, Sendable, CustomStringConvertible {
+    /// An architecture that cannot be rebuilt: bad JSON, an unknown type, a bad argument.
+    case invalidArchitecture(String)
+    /// A module type that no decoder is registered for.
+    case unknownModuleType(String)
+    /// A safetensors file that is not well formed, with what is wrong with it.
+    case invalidSafetensors(String)
+
+    public var description: String {
+        switch self {
+        case .invalidArchitecture(let reason): return "invalid model architecture: \(reason)"
+        case .unknownModuleType(let type):
+            return "unknown module type '\(type)': register it with ModuleRegistry.register(_:)"
+        case .invalidSafetensors(let reason): return "invalid safetensors data: \(reason)"
+        }
+    }
+}
