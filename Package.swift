@@ -24,6 +24,8 @@ let package = Package(
         // so the package builds on case-insensitive file systems.
         .executableTarget(name: "ScatterbrainedCLI", dependencies: ["Scatterbrained"]),
         .executableTarget(name: "SBBench", dependencies: ["Scatterbrained", "CSBKernels"]),
+        // The README's quickstart as a user's main.swift: building it checks that the spelling compiles.
+        .executableTarget(name: "QuickstartExample", dependencies: ["Scatterbrained"], path: "Examples/Quickstart"),
         .testTarget(name: "CSBKernelsTests", dependencies: ["CSBKernels"]),
         .testTarget(name: "SBTensorTests", dependencies: ["SBTensor"]),
         .testTarget(name: "SBLearningTests", dependencies: ["SBLearning", "Scatterbrained"]),

@@ -5,11 +5,11 @@
  * any extra compiler flags.
  */
 
+#include "sgemm_internal.h"
+
 #if defined(__x86_64__)
 
 #include <immintrin.h>
-
-#include "sgemm_internal.h"
 
 #define SB_AVX2 __attribute__((target("avx2,fma")))
 
@@ -17,8 +17,9 @@ enum { MR = 6, NR = 16 };
 
 SB_AVX2 static void sb_micro_6x16(long kc, const float *ap, const float *bp, float alpha,
                                   float beta, float *c, long ldc, long m, long n) {
-    // Kept as 12 named registers' worth: each FMA has 4 cycles latency and 2 issue per cycle,
-    // so at least 8 independent chains are needed to keep both FMA units busy.
+    // 12 independent accumulators: an FMA has about 4 cycles latency and two issue per cycle,
+    // so at least 8 chains are needed to keep both FMA units busy. The compiler keeps the
+    // array in registers once the constant-bound loops are unrolled.
     __m256 acc[MR][2];
     for (int i = 0; i < MR; ++i) acc[i][0] = acc[i][1] = _mm256_setzero_ps();
 

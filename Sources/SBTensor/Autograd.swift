@@ -93,7 +93,7 @@ extension Tensor {
     /// Back-propagates `gradient` (the derivative of some scalar with respect to this tensor).
     public func backward(gradient: Tensor) {
         guard let root = node else {
-            preconditionFailure("backward(): this tensor does not require a gradient (no input required one)")
+            fatalError("backward(): this tensor does not require a gradient (no input required one)")
         }
         shapePrecondition(gradient.shape == shape, "backward", shape, gradient.shape)
         let order = Self.topologicalOrder(from: root)

@@ -14,8 +14,11 @@ extension Tensor {
     /// A zero tensor with `other`'s shape.
     public static func zeros(like other: Tensor) -> Tensor { full(other.shape, 0) }
 
+    /// The values `0, 1, …` below `end`, as a one-dimensional tensor (`arange(5)` is `[0, 1, 2, 3, 4]`).
+    public static func arange(_ end: Float) -> Tensor { arange(0, end) }
+
     /// The values `start, start + step, …` below `end`, as a one-dimensional tensor.
-    public static func arange(_ start: Float = 0, _ end: Float, step: Float = 1) -> Tensor {
+    public static func arange(_ start: Float, _ end: Float, step: Float = 1) -> Tensor {
         precondition(step != 0, "arange: step must not be zero")
         let count = Swift.max(0, Int(((end - start) / step).rounded(.up)))
         return Tensor((0..<count).map { start + Float($0) * step })

@@ -48,7 +48,7 @@ extension Tensor {
             return rhs.mapValues { combine(scalar, $0) }
         }
         guard let shape = Shape.broadcast(lhs.shape, rhs.shape) else {
-            preconditionFailure(TensorError.shapeMismatch(operation: operation, lhs.shape, rhs.shape).description)
+            fatalError(TensorError.shapeMismatch(operation: operation, lhs.shape, rhs.shape).description)
         }
         let lhsStrides = broadcastStrides(of: lhs.shape, to: shape)
         let rhsStrides = broadcastStrides(of: rhs.shape, to: shape)

@@ -40,7 +40,7 @@ extension Tensor {
         }
 
         guard let batchShape = Shape.broadcast(aBatch, bBatch) else {
-            preconditionFailure(TensorError.shapeMismatch(operation: "matmul", a.shape, b.shape).description)
+            fatalError(TensorError.shapeMismatch(operation: "matmul", a.shape, b.shape).description)
         }
         let aFull = a.expanded(to: batchShape + [aRows, aCols])
         let bFull = b.expanded(to: batchShape + [bRows, bCols])

@@ -101,7 +101,7 @@ extension Tensor {
         let rows = shape[0]
         let rowSize = rows == 0 ? 0 : count / rows
         for index in indices where index < 0 || index >= rows {
-            preconditionFailure("gatherRows: " + TensorError.indexOutOfRange(index: index, count: rows).description)
+            fatalError("gatherRows: " + TensorError.indexOutOfRange(index: index, count: rows).description)
         }
         let result = storage.withUnsafeBufferPointer { source in
             makeStorage(count: indices.count * rowSize) { out in

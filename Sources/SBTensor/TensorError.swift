@@ -82,13 +82,16 @@ enum Shape {
 
 /// Stops with a message naming the operation and both shapes; used where a mismatch is a
 /// programming error rather than bad input (see ``Tensor``'s discussion of shape errors).
+///
+/// `fatalError`, not `preconditionFailure`: optimised builds drop precondition messages, and the
+/// message is the whole point.
 @usableFromInline
 func shapePrecondition(
     _ condition: Bool, _ operation: String, _ lhs: [Int], _ rhs: [Int],
     file: StaticString = #file, line: UInt = #line
 ) {
     if !condition {
-        preconditionFailure(TensorError.shapeMismatch(operation: operation, lhs, rhs).description, file: file, line: line)
+        fatalError(TensorError.shapeMismatch(operation: operation, lhs, rhs).description, file: file, line: line)
     }
 }
 
@@ -98,7 +101,7 @@ extension Int {
         do {
             return try Shape.normalize(axis: self, rank: rank)
         } catch {
-            preconditionFailure(error.description)
+            fatalError(error.description)
         }
     }
 }

@@ -1,1 +1,27 @@
-print("scatterbrained")
+import Foundation
+
+// The `scatterbrained` command: a subcommand name, then its options.
+let arguments = Array(CommandLine.arguments.dropFirst())
+let commands: [String: (ArraySlice<String>) throws -> Void] = [
+    "demo": DemoCommand.run,
+    "inspect": InspectCommand.run,
+]
+
+guard let name = arguments.first, let command = commands[name] else {
+    print(
+        """
+        usage: scatterbrained <command> [options]
+
+        commands:
+          demo [--epochs N] [--seed S]   train the quickstart's models locally and report
+          inspect <model directory>      print a saved model's architecture and parameters
+        """)
+    exit(arguments.isEmpty || ["-h", "--help", "help"].contains(arguments[0]) ? 0 : 64)
+}
+
+do {
+    try command(arguments.dropFirst())
+} catch {
+    FileHandle.standardError.write(Data("scatterbrained \(name): \(error)\n".utf8))
+    exit(1)
+}

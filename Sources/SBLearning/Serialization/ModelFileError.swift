@@ -6,6 +6,8 @@ public enum ModelFileError: Error, Equatable, Sendable, CustomStringConvertible 
     case unknownModuleType(String)
     /// A safetensors file that is not well formed, with what is wrong with it.
     case invalidSafetensors(String)
+    /// A file or directory that could not be read or written, with the system's reason.
+    case fileAccess(path: String, reason: String)
 
     public var description: String {
         switch self {
@@ -13,6 +15,7 @@ public enum ModelFileError: Error, Equatable, Sendable, CustomStringConvertible 
         case .unknownModuleType(let type):
             return "unknown module type '\(type)': register it with ModuleRegistry.register(_:)"
         case .invalidSafetensors(let reason): return "invalid safetensors data: \(reason)"
+        case .fileAccess(let path, let reason): return "cannot access '\(path)': \(reason)"
         }
     }
 }

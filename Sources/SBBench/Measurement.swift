@@ -1,0 +1,39 @@
+import Foundation
+
+/// Timing helpers: every figure is the median of several runs, as the machines are noisy.
+enum Measurement {
+    /// Seconds taken by `body`.
+    static func seconds(_ body: () throws -> Void) rethrows -> Double {
+        let start = ContinuousClock.now
+        try body()
+        let elapsed = ContinuousClock.now - start
+        return Double(elapsed.components.seconds) + Double(elapsed.components.attoseconds) * 1e-18
+    }
+
+    static func median(_ values: [Double]) -> Double {
+        let sorted = values.sorted()
+        guard !sorted.isEmpty else { return .nan }
+        let middle = sorted.count / 2
+        return sorted.count % 2 == 1 ? sorted[middle] : (sorted[middle - 1] + sorted[middle]) / 2
+    }
+
+    /// Rounds for JSON readability.
+    static func rounded(_ value: Double, places: Int = 1) -> Double {
+        let scale = Foundation.pow(10, Double(places))
+        return (value * scale).rounded() / scale
+    }
+}
+
+/// What the figures were measured on.
+enum Machine {
+    static func describe() -> [String: Any] {
+        let cpuInfo = (try? String(contentsOfFile: "/proc/cpuinfo", encoding: .utf8)) ?? ""
+        let model = cpuInfo.split(separator: "\n").first { $0.hasPrefix("model name") }
+            .map { String($0.split(separator: ":", maxSplits: 1)[1].trimmingCharacters(in: .whitespaces)) }
+        return [
+            "cpu": model ?? "unknown",
+            "cores": ProcessInfo.processInfo.activeProcessorCount,
+            "os": ProcessInfo.processInfo.operatingSystemVersionString,
+        ]
+    }
+}
