@@ -86,7 +86,7 @@ extension Tensor {
     ///
     /// - Precondition: the tensor has one element and requires a gradient.
     public func backward() {
-        precondition(count == 1, "backward() needs a scalar loss; this tensor has shape \(shape)")
+        require(count == 1, "backward() needs a scalar loss; this tensor has shape \(shape)")
         backward(gradient: Tensor(uncheckedShape: shape, storage: [1]))
     }
 

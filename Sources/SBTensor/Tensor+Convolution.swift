@@ -43,14 +43,14 @@ extension Tensor {
     public static func conv2d(
         _ input: Tensor, weight: Tensor, bias: Tensor? = nil, stride: Int = 1, padding: Int = 0
     ) -> Tensor {
-        precondition(input.rank == 4, "conv2d: input must be [batch, channels, height, width], shape is \(input.shape)")
-        precondition(weight.rank == 4, "conv2d: weight must be [out, in, kh, kw], shape is \(weight.shape)")
+        require(input.rank == 4, "conv2d: input must be [batch, channels, height, width], shape is \(input.shape)")
+        require(weight.rank == 4, "conv2d: weight must be [out, in, kh, kw], shape is \(weight.shape)")
         shapePrecondition(input.shape[1] == weight.shape[1], "conv2d (input, weight)", input.shape, weight.shape)
-        precondition(stride >= 1 && padding >= 0, "conv2d: stride must be ≥ 1 and padding ≥ 0")
+        require(stride >= 1 && padding >= 0, "conv2d: stride must be ≥ 1 and padding ≥ 0")
         let geometry = WindowGeometry(
             batch: input.shape[0], channels: input.shape[1], height: input.shape[2], width: input.shape[3],
             kernelHeight: weight.shape[2], kernelWidth: weight.shape[3], stride: stride, padding: padding)
-        precondition(
+        require(
             geometry.outputHeight > 0 && geometry.outputWidth > 0,
             "conv2d: kernel \(weight.shape[2])x\(weight.shape[3]) is larger than the padded input \(input.shape)")
         let outChannels = weight.shape[0]
@@ -135,13 +135,13 @@ extension Tensor {
     /// The maximum of each `kernelSize`×`kernelSize` window of an NCHW tensor, windows `stride`
     /// apart (default: `kernelSize`, as PyTorch's `max_pool2d`); no padding.
     public func maxPool2d(kernelSize: Int, stride: Int? = nil) -> Tensor {
-        precondition(rank == 4, "maxPool2d: input must be [batch, channels, height, width], shape is \(shape)")
+        require(rank == 4, "maxPool2d: input must be [batch, channels, height, width], shape is \(shape)")
         let stride = stride ?? kernelSize
-        precondition(kernelSize >= 1 && stride >= 1, "maxPool2d: kernel size and stride must be ≥ 1")
+        require(kernelSize >= 1 && stride >= 1, "maxPool2d: kernel size and stride must be ≥ 1")
         let (batch, channels, height, width) = (shape[0], shape[1], shape[2], shape[3])
         let outputHeight = (height - kernelSize) / stride + 1
         let outputWidth = (width - kernelSize) / stride + 1
-        precondition(
+        require(
             height >= kernelSize && width >= kernelSize,
             "maxPool2d: kernel \(kernelSize) is larger than the input \(shape)")
         let planes = batch * channels

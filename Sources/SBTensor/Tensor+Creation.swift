@@ -1,7 +1,7 @@
 extension Tensor {
     /// A tensor of `shape` filled with `value`.
     public static func full(_ shape: [Int], _ value: Float) -> Tensor {
-        precondition(shape.allSatisfy { $0 >= 0 }, TensorError.invalidShape(shape).description)
+        require(shape.allSatisfy { $0 >= 0 }, TensorError.invalidShape(shape).description)
         return Tensor(uncheckedShape: shape, storage: [Float](repeating: value, count: Shape.count(shape)))
     }
 
@@ -19,7 +19,7 @@ extension Tensor {
 
     /// The values `start, start + step, …` below `end`, as a one-dimensional tensor.
     public static func arange(_ start: Float, _ end: Float, step: Float = 1) -> Tensor {
-        precondition(step != 0, "arange: step must not be zero")
+        require(step != 0, "arange: step must not be zero")
         let count = Swift.max(0, Int(((end - start) / step).rounded(.up)))
         return Tensor((0..<count).map { start + Float($0) * step })
     }

@@ -1,6 +1,8 @@
-// Elementwise kernels: the loops every arithmetic and unary operation runs on.
+// Elementwise kernels: the loops every arithmetic and unary operation runs on. They are always
+// inlined so that each caller's closure is inlined into the loop rather than called per value.
 
 /// Builds an array of `count` values written by `body`, without zero-filling it first.
+@inline(__always)
 func makeStorage(count: Int, _ body: (UnsafeMutableBufferPointer<Float>) -> Void) -> [Float] {
     [Float](unsafeUninitializedCapacity: count) { buffer, initializedCount in
         body(buffer)
@@ -10,6 +12,7 @@ func makeStorage(count: Int, _ body: (UnsafeMutableBufferPointer<Float>) -> Void
 
 extension Tensor {
     /// Applies `transform` to every value; no graph is recorded.
+    @inline(__always)
     func mapValues(_ transform: (Float) -> Float) -> Tensor {
         let result = storage.withUnsafeBufferPointer { source in
             makeStorage(count: source.count) { target in
@@ -20,6 +23,7 @@ extension Tensor {
     }
 
     /// Combines two tensors of the same shape value by value; no graph is recorded.
+    @inline(__always)
     func zipValues(_ other: Tensor, _ combine: (Float, Float) -> Float) -> Tensor {
         let result = storage.withUnsafeBufferPointer { lhs in
             other.storage.withUnsafeBufferPointer { rhs in
@@ -35,6 +39,7 @@ extension Tensor {
     ///
     /// Same shapes and scalar operands take flat loops; everything else walks the output with the
     /// innermost dimension as a contiguous (or constant) run, so bias-like broadcasts stay fast.
+    @inline(__always)
     static func broadcastValues(
         _ lhs: Tensor, _ rhs: Tensor, operation: String, _ combine: (Float, Float) -> Float
     ) -> Tensor {
@@ -113,7 +118,7 @@ extension Tensor {
     public func sumToShape(_ target: [Int]) -> Tensor {
         if shape == target { return self }
         let offset = rank - target.count
-        precondition(offset >= 0, TensorError.shapeMismatch(operation: "sumToShape", shape, target).description)
+        require(offset >= 0, TensorError.shapeMismatch(operation: "sumToShape", shape, target).description)
         var axes: [Int] = Array(0..<offset)
         for (axis, size) in target.enumerated() where size == 1 && shape[axis + offset] != 1 {
             axes.append(axis + offset)

@@ -5,7 +5,7 @@ extension Tensor {
     /// The weight is read transposed in place and the bias added in the same pass, so neither the
     /// forward nor the backward pass copies the weight.
     public static func linear(_ input: Tensor, weight: Tensor, bias: Tensor? = nil) -> Tensor {
-        precondition(input.rank >= 1 && weight.rank == 2, "linear: needs input [..., in] and weight [out, in]")
+        require(input.rank >= 1 && weight.rank == 2, "linear: needs input [..., in] and weight [out, in]")
         let (outFeatures, inFeatures) = (weight.shape[0], weight.shape[1])
         shapePrecondition(input.shape[input.rank - 1] == inFeatures, "linear (input, weight)", input.shape, weight.shape)
         if let bias {

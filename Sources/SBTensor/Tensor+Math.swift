@@ -48,7 +48,7 @@ extension Tensor {
     /// Values limited to `min...max` (either bound optional); the gradient passes only where the
     /// value was inside the bounds.
     public func clamped(min lower: Float = -.infinity, max upper: Float = .infinity) -> Tensor {
-        precondition(lower <= upper, "clamped: min \(lower) is greater than max \(upper)")
+        require(lower <= upper, "clamped: min \(lower) is greater than max \(upper)")
         let input = detached()
         return Tensor.recording(mapValues { Swift.min(Swift.max($0, lower), upper) }, inputs: [self]) { gradient in
             [gradient.zipValues(input) { $1 >= lower && $1 <= upper ? $0 : 0 }]

@@ -6,7 +6,7 @@ extension Tensor {
     /// `[..., m, k] · [..., k, n] → [..., m, n]`; both operands need rank 2 or more. A batch of
     /// inputs times one weight matrix (`[b, m, k] · [k, n]`) runs as one large multiplication.
     public func matmul(_ other: Tensor) -> Tensor {
-        precondition(
+        require(
             rank >= 2 && other.rank >= 2,
             "matmul: needs tensors of rank 2 or more, shapes are \(shape) and \(other.shape)")
         shapePrecondition(shape[rank - 1] == other.shape[other.rank - 2], "matmul", shape, other.shape)

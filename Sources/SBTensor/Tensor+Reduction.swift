@@ -59,7 +59,7 @@ extension Tensor {
     /// The largest value over `axis`; the gradient flows to the first maximum of each slice.
     public func max(axis: Int, keepDims: Bool = false) -> Tensor {
         let axis = axis.normalizedAxis(rank: rank)
-        precondition(shape[axis] > 0, "max: axis \(axis) of shape \(shape) is empty")
+        require(shape[axis] > 0, "max: axis \(axis) of shape \(shape) is empty")
         let (values, positions) = maxKeepingAxis(axis)
         let outputShape = keepDims ? values.shape : shape.enumerated().filter { $0.offset != axis }.map(\.element)
         let inputShape = shape
@@ -85,7 +85,7 @@ extension Tensor {
     /// The index of the first largest value over `axis`, as Float values (class indices).
     public func argmax(axis: Int) -> Tensor {
         let axis = axis.normalizedAxis(rank: rank)
-        precondition(shape[axis] > 0, "argmax: axis \(axis) of shape \(shape) is empty")
+        require(shape[axis] > 0, "argmax: axis \(axis) of shape \(shape) is empty")
         let (_, positions) = maxKeepingAxis(axis)
         return Tensor(
             uncheckedShape: shape.enumerated().filter { $0.offset != axis }.map(\.element),

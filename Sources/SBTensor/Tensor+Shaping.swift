@@ -38,7 +38,7 @@ extension Tensor {
     /// Reorders the dimensions: dimension `i` of the result is dimension `axes[i]` of this tensor.
     public func permuted(_ axes: [Int]) -> Tensor {
         let axes = axes.map { $0.normalizedAxis(rank: rank) }
-        precondition(
+        require(
             axes.count == rank && Set(axes).count == rank,
             "permuted: \(axes) is not a permutation of the \(rank) axes of shape \(shape)")
         if axes == Array(0..<rank) { return self }
@@ -59,7 +59,7 @@ extension Tensor {
 
     /// Swaps the last two dimensions (the matrix transpose; `.T` in NumPy for rank 2).
     public func transposed() -> Tensor {
-        precondition(rank >= 2, "transposed(): needs rank 2 or more, shape is \(shape)")
+        require(rank >= 2, "transposed(): needs rank 2 or more, shape is \(shape)")
         return transposed(-2, -1)
     }
 
@@ -97,7 +97,7 @@ extension Tensor {
     /// This is how a data loader assembles a batch. The gradient scatters back, adding where an
     /// index repeats.
     public func gatherRows(_ indices: [Int]) -> Tensor {
-        precondition(rank >= 1, "gatherRows: needs rank 1 or more, shape is \(shape)")
+        require(rank >= 1, "gatherRows: needs rank 1 or more, shape is \(shape)")
         let rows = shape[0]
         let rowSize = rows == 0 ? 0 : count / rows
         for index in indices where index < 0 || index >= rows {
@@ -125,7 +125,7 @@ extension Tensor {
     /// The entries `range` along `axis` (a view copied out, like `x[:, 2:5]` in NumPy).
     public func slice(axis: Int = 0, _ range: Range<Int>) -> Tensor {
         let axis = axis.normalizedAxis(rank: rank)
-        precondition(
+        require(
             range.lowerBound >= 0 && range.upperBound <= shape[axis],
             "slice: range \(range) is outside 0..<\(shape[axis]) on axis \(axis) of shape \(shape)")
         let (outer, length, inner) = Self.split(shape, at: axis)
@@ -157,7 +157,7 @@ extension Tensor {
 
     /// Joins tensors along `axis`; all other dimensions must agree.
     public static func concatenate(_ tensors: [Tensor], axis: Int = 0) -> Tensor {
-        precondition(!tensors.isEmpty, "concatenate: needs at least one tensor")
+        require(!tensors.isEmpty, "concatenate: needs at least one tensor")
         let first = tensors[0]
         let axis = axis.normalizedAxis(rank: first.rank)
         for tensor in tensors {

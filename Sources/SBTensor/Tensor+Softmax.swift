@@ -32,13 +32,13 @@ extension Tensor {
     ///
     /// - Precondition: every target is a whole number in `0..<classes`.
     public static func crossEntropy(logits: Tensor, targets: Tensor) -> Tensor {
-        precondition(logits.rank == 2, "crossEntropy: logits must be [batch, classes], shape is \(logits.shape)")
+        require(logits.rank == 2, "crossEntropy: logits must be [batch, classes], shape is \(logits.shape)")
         let (batch, classes) = (logits.shape[0], logits.shape[1])
         shapePrecondition(
             targets.count == batch && targets.rank <= 2, "crossEntropy (logits, targets)", logits.shape, targets.shape)
         let labels = targets.storage.map { value -> Int in
             let label = Int(value)
-            precondition(
+            require(
                 Float(label) == value && label >= 0 && label < classes,
                 "crossEntropy: target \(value) is not a class index in 0..<\(classes)")
             return label

@@ -84,7 +84,7 @@ public struct Tensor: Sendable {
 
     /// The only value of a tensor with one element.
     public var item: Float {
-        precondition(storage.count == 1, "item needs a tensor with one element, shape is \(shape)")
+        require(storage.count == 1, "item needs a tensor with one element, shape is \(shape)")
         return storage[0]
     }
 

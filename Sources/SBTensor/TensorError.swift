@@ -17,6 +17,10 @@ public enum TensorError: Error, Equatable, Sendable, CustomStringConvertible {
         switch self {
         case .invalidShape(let shape):
             return "invalid shape \(shape): dimensions must be non-negative (a reshape may use one -1)"
+        case .countMismatch(let shape, let count) where shape.contains(-1):
+            // A reshape's inferred dimension: the known ones must divide the count.
+            let known = shape.filter { $0 != -1 }.reduce(1, *)
+            return "shape \(shape) cannot hold \(count) values: \(count) is not a multiple of \(known)"
         case .countMismatch(let shape, let count):
             return "shape \(shape) holds \(Shape.count(shape)) values, but \(count) were given"
         case .raggedRows(let row, let count, let expected):
@@ -82,17 +86,11 @@ enum Shape {
 
 /// Stops with a message naming the operation and both shapes; used where a mismatch is a
 /// programming error rather than bad input (see ``Tensor``'s discussion of shape errors).
-///
-/// `fatalError`, not `preconditionFailure`: optimised builds drop precondition messages, and the
-/// message is the whole point.
-@usableFromInline
 func shapePrecondition(
     _ condition: Bool, _ operation: String, _ lhs: [Int], _ rhs: [Int],
-    file: StaticString = #file, line: UInt = #line
+    file: StaticString = #fileID, line: UInt = #line
 ) {
-    if !condition {
-        fatalError(TensorError.shapeMismatch(operation: operation, lhs, rhs).description, file: file, line: line)
-    }
+    require(condition, TensorError.shapeMismatch(operation: operation, lhs, rhs).description, file: file, line: line)
 }
 
 extension Int {

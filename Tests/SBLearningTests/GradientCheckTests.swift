@@ -59,7 +59,7 @@ enum GradientCheck {
         }
     }
 
-    /// ∂loss/∂x for every element x of `tensor` by central differences.
+    /// ∂loss/∂x for every element x of `tensor` by central differences (no graph is recorded).
     static func numericGradient(of tensor: Tensor, _ loss: (Tensor) throws -> Double) rethrows -> [Double] {
         var probe = tensor
         var gradient: [Double] = []
@@ -67,9 +67,9 @@ enum GradientCheck {
         for index in 0..<tensor.count {
             let original = tensor.scalars[index]
             probe.withUnsafeMutableBufferPointer { $0[index] = original + epsilon }
-            let (above, plus) = (Double(probe.scalars[index]), try loss(probe))
+            let (above, plus) = (Double(probe.scalars[index]), try withNoGrad { try loss(probe) })
             probe.withUnsafeMutableBufferPointer { $0[index] = original - epsilon }
-            let (below, minus) = (Double(probe.scalars[index]), try loss(probe))
+            let (below, minus) = (Double(probe.scalars[index]), try withNoGrad { try loss(probe) })
             probe.withUnsafeMutableBufferPointer { $0[index] = original }
             gradient.append((plus - minus) / (above - below))
         }
@@ -83,7 +83,8 @@ enum GradientCheck {
             return
         }
         guard autograd.count == numeric.count else {
-            Issue.record("\(label): gradient shape \(autograd.shape) has the wrong size", sourceLocation: sourceLocation)
+            Issue.record(
+                "\(label): gradient shape \(autograd.shape) has the wrong size", sourceLocation: sourceLocation)
             return
         }
         var worst: (index: Int, excess: Double)?
@@ -151,7 +152,10 @@ struct DifferentiableCase: Sendable, CustomTestStringConvertible {
     }
 
     /// A case of one input.
-    init(_ name: String, _ input: @escaping @Sendable () throws -> Tensor, _ function: @escaping @Sendable (Tensor) -> Tensor) {
+    init(
+        _ name: String, _ input: @escaping @Sendable () throws -> Tensor,
+        _ function: @escaping @Sendable (Tensor) -> Tensor
+    ) {
         self.init(name, { [try input()] }, { function($0[0]) })
     }
 }
@@ -239,7 +243,9 @@ struct OperationGradientTests {
     static let reductions: [DifferentiableCase] = [
         DifferentiableCase("sum", { CheckInputs.any([2, 3, 4]) }) { $0.sum() },
         DifferentiableCase("sum axis 0", { CheckInputs.any([2, 3, 4]) }) { $0.sum(axis: 0) },
-        DifferentiableCase("sum axis -1 keeping it", { CheckInputs.any([2, 3, 4]) }) { $0.sum(axis: -1, keepDims: true) },
+        DifferentiableCase("sum axis -1 keeping it", { CheckInputs.any([2, 3, 4]) }) {
+            $0.sum(axis: -1, keepDims: true)
+        },
         DifferentiableCase("sum axes 0 and 2", { CheckInputs.any([2, 3, 4]) }) { $0.sum(axes: [0, 2]) },
         DifferentiableCase("sum axes 1 and 2 keeping them", { CheckInputs.any([2, 3, 4]) }) {
             $0.sum(axes: [1, 2], keepDims: true)
@@ -263,33 +269,44 @@ struct OperationGradientTests {
     }
 
     static let products: [DifferentiableCase] = [
-        DifferentiableCase("matmul 2-D", { [CheckInputs.any([3, 4]), CheckInputs.any([4, 5], seed: 2)] }) { $0[0].matmul($0[1]) },
+        DifferentiableCase("matmul 2-D", { [CheckInputs.any([3, 4]), CheckInputs.any([4, 5], seed: 2)] }) {
+            $0[0].matmul($0[1])
+        },
         DifferentiableCase("matmul batched", { [CheckInputs.any([2, 3, 4]), CheckInputs.any([2, 4, 5], seed: 2)] }) {
             $0[0].matmul($0[1])
         },
-        DifferentiableCase("matmul batched × 2-D", { [CheckInputs.any([2, 3, 4]), CheckInputs.any([4, 5], seed: 2)] }) {
+        DifferentiableCase(
+            "matmul batched × 2-D", { [CheckInputs.any([2, 3, 4]), CheckInputs.any([4, 5], seed: 2)] }
+        ) {
             $0[0].matmul($0[1])
         },
-        DifferentiableCase("matmul 2-D × batched", { [CheckInputs.any([3, 4]), CheckInputs.any([2, 4, 5], seed: 2)] }) {
+        DifferentiableCase(
+            "matmul 2-D × batched", { [CheckInputs.any([3, 4]), CheckInputs.any([2, 4, 5], seed: 2)] }
+        ) {
             $0[0].matmul($0[1])
         },
-        DifferentiableCase("matmul broadcast batches", { [CheckInputs.any([2, 1, 3, 4]), CheckInputs.any([3, 4, 2], seed: 2)] }) {
+        DifferentiableCase(
+            "matmul broadcast batches", { [CheckInputs.any([2, 1, 3, 4]), CheckInputs.any([3, 4, 2], seed: 2)] }
+        ) {
             $0[0].matmul($0[1])
         },
         DifferentiableCase("matmul of a transpose", { [CheckInputs.any([4, 3]), CheckInputs.any([4, 5], seed: 2)] }) {
             $0[0].transposed().matmul($0[1])
         },
         DifferentiableCase(
-            "linear with bias", { [CheckInputs.any([5, 4]), CheckInputs.any([3, 4], seed: 2), CheckInputs.any([3], seed: 3)] }
+            "linear with bias",
+            { [CheckInputs.any([5, 4]), CheckInputs.any([3, 4], seed: 2), CheckInputs.any([3], seed: 3)] }
         ) { Tensor.linear($0[0], weight: $0[1], bias: $0[2]) },
         DifferentiableCase("linear without bias", { [CheckInputs.any([5, 4]), CheckInputs.any([3, 4], seed: 2)] }) {
             Tensor.linear($0[0], weight: $0[1])
         },
         DifferentiableCase(
-            "linear of 3-D input", { [CheckInputs.any([2, 5, 4]), CheckInputs.any([3, 4], seed: 2), CheckInputs.any([3], seed: 3)] }
+            "linear of 3-D input",
+            { [CheckInputs.any([2, 5, 4]), CheckInputs.any([3, 4], seed: 2), CheckInputs.any([3], seed: 3)] }
         ) { Tensor.linear($0[0], weight: $0[1], bias: $0[2]) },
         DifferentiableCase(
-            "linear of 1-D input", { [CheckInputs.any([4]), CheckInputs.any([3, 4], seed: 2), CheckInputs.any([3], seed: 3)] }
+            "linear of 1-D input",
+            { [CheckInputs.any([4]), CheckInputs.any([3, 4], seed: 2), CheckInputs.any([3], seed: 3)] }
         ) { Tensor.linear($0[0], weight: $0[1], bias: $0[2]) },
     ]
 
@@ -299,7 +316,8 @@ struct OperationGradientTests {
     }
 
     static let shaping: [DifferentiableCase] = [
-        DifferentiableCase("reshaped", { CheckInputs.any([2, 3, 4]) }) { x in withKnownShape { try x.reshaped([6, 4]) } },
+        DifferentiableCase("reshaped", { CheckInputs.any([2, 3, 4]) }) { x in withKnownShape { try x.reshaped([6, 4]) }
+        },
         DifferentiableCase("reshaped with -1", { CheckInputs.any([2, 3, 4]) }) { x in
             withKnownShape { try x.reshaped([4, -1]) }
         },
@@ -313,9 +331,12 @@ struct OperationGradientTests {
         DifferentiableCase("slice axis -1", { CheckInputs.any([2, 5, 3]) }) { $0.slice(axis: -1, 0..<2) },
         DifferentiableCase("subscript range", { CheckInputs.any([5, 3]) }) { $0[1..<3] },
         DifferentiableCase(
-            "concatenate axis 0", { [CheckInputs.any([2, 3]), CheckInputs.any([1, 3], seed: 2), CheckInputs.any([3, 3], seed: 3)] }
+            "concatenate axis 0",
+            { [CheckInputs.any([2, 3]), CheckInputs.any([1, 3], seed: 2), CheckInputs.any([3, 3], seed: 3)] }
         ) { Tensor.concatenate($0, axis: 0) },
-        DifferentiableCase("concatenate axis 1", { [CheckInputs.any([2, 3, 2]), CheckInputs.any([2, 1, 2], seed: 2)] }) {
+        DifferentiableCase(
+            "concatenate axis 1", { [CheckInputs.any([2, 3, 2]), CheckInputs.any([2, 1, 2], seed: 2)] }
+        ) {
             Tensor.concatenate($0, axis: 1)
         },
         DifferentiableCase("concatenate axis -1", { [CheckInputs.any([2, 3]), CheckInputs.any([2, 2], seed: 2)] }) {
@@ -338,7 +359,8 @@ struct OperationGradientTests {
             Tensor.crossEntropy(logits: $0, targets: Tensor([2, 0, 1, 2]))
         },
         DifferentiableCase("binaryCrossEntropy", { CheckInputs.any([4, 2]) * 3 }) {
-            Tensor.binaryCrossEntropy(logits: $0, targets: withKnownShape { try Tensor(shape: [4, 2], scalars: [1, 0, 0, 1, 1, 1, 0, 0]) })
+            Tensor.binaryCrossEntropy(
+                logits: $0, targets: withKnownShape { try Tensor(shape: [4, 2], scalars: [1, 0, 0, 1, 1, 1, 0, 0]) })
         },
     ]
 
@@ -357,11 +379,16 @@ struct OperationGradientTests {
     }
 
     static let convolutions = [
-        ConvolutionCase(batch: 1, inChannels: 1, outChannels: 1, height: 4, width: 4, kernel: 3, stride: 1, padding: 0, bias: true),
-        ConvolutionCase(batch: 2, inChannels: 3, outChannels: 4, height: 5, width: 5, kernel: 3, stride: 1, padding: 1, bias: true),
-        ConvolutionCase(batch: 2, inChannels: 2, outChannels: 3, height: 6, width: 5, kernel: 3, stride: 2, padding: 0, bias: false),
-        ConvolutionCase(batch: 1, inChannels: 2, outChannels: 2, height: 5, width: 6, kernel: 2, stride: 2, padding: 1, bias: true),
-        ConvolutionCase(batch: 2, inChannels: 1, outChannels: 2, height: 3, width: 3, kernel: 1, stride: 1, padding: 0, bias: false),
+        ConvolutionCase(
+            batch: 1, inChannels: 1, outChannels: 1, height: 4, width: 4, kernel: 3, stride: 1, padding: 0, bias: true),
+        ConvolutionCase(
+            batch: 2, inChannels: 3, outChannels: 4, height: 5, width: 5, kernel: 3, stride: 1, padding: 1, bias: true),
+        ConvolutionCase(
+            batch: 2, inChannels: 2, outChannels: 3, height: 6, width: 5, kernel: 3, stride: 2, padding: 0, bias: false),
+        ConvolutionCase(
+            batch: 1, inChannels: 2, outChannels: 2, height: 5, width: 6, kernel: 2, stride: 2, padding: 1, bias: true),
+        ConvolutionCase(
+            batch: 2, inChannels: 1, outChannels: 2, height: 3, width: 3, kernel: 1, stride: 1, padding: 0, bias: false),
     ]
 
     @Test("conv2d with respect to input, weight and bias", arguments: convolutions)

@@ -36,7 +36,8 @@ struct LossTests {
         // (−log σ(0) − log(1 − σ(2)) − log(1 − σ(−1)) + 100) / 4.
         #expect(Swift.abs(binaryCrossEntropyWithLogitsLoss(logits, targets).item - 25.783334) < 1e-4)
         let flatLogits = try logits.reshaped([4])
-        #expect(binaryCrossEntropyWithLogitsLoss(flatLogits, targets) == binaryCrossEntropyWithLogitsLoss(logits, targets))
+        #expect(
+            binaryCrossEntropyWithLogitsLoss(flatLogits, targets) == binaryCrossEntropyWithLogitsLoss(logits, targets))
     }
 
     @Test("Losses can be passed around as LossFunction values")
@@ -72,7 +73,9 @@ struct LossTests {
 
 @Suite("Losses: autograd matches finite differences")
 struct LossGradientTests {
-    @Test("mseLoss with respect to prediction and target", arguments: [([4, 2], [4, 2]), ([5, 1], [5]), ([5], [5, 1])])
+    @Test(
+        "mseLoss with respect to prediction and target",
+        arguments: [([4, 2], [4, 2]), ([5, 1], [5]), ([5], [5, 1])])
     func mse(shapes: ([Int], [Int])) {
         GradientCheck.expectGradientsMatch([CheckInputs.any(shapes.0), CheckInputs.any(shapes.1, seed: 2)]) {
             mseLoss($0[0], $0[1])
@@ -81,7 +84,9 @@ struct LossGradientTests {
 
     @Test("crossEntropyLoss with respect to the logits")
     func crossEntropy() {
-        GradientCheck.expectGradientsMatch([CheckInputs.any([5, 4]) * 3]) { crossEntropyLoss($0[0], Tensor([3, 0, 1, 1, 2])) }
+        GradientCheck.expectGradientsMatch([CheckInputs.any([5, 4]) * 3]) {
+            crossEntropyLoss($0[0], Tensor([3, 0, 1, 1, 2]))
+        }
     }
 
     @Test("binaryCrossEntropyWithLogitsLoss with respect to the logits, also for [n, 1] against [n]")

@@ -20,7 +20,9 @@ private func naiveConv2d(_ input: Tensor, _ weight: Tensor, _ bias: Tensor?, str
                                 let (y, xx) = (oy * stride + ky - padding, ox * stride + kx - padding)
                                 guard (0..<height).contains(y), (0..<width).contains(xx) else { continue }
                                 let value = x[((n * channels + c) * height + y) * width + xx]
-                                sum += Double(value) * Double(w[((o * channels + c) * kernelHeight + ky) * kernelWidth + kx])
+                                sum +=
+                                    Double(value)
+                                    * Double(w[((o * channels + c) * kernelHeight + ky) * kernelWidth + kx])
                             }
                         }
                     }

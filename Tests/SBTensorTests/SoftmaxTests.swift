@@ -9,7 +9,9 @@ struct SoftmaxTests {
         // eⁱ / (e + e² + e³) for i = 1, 2, 3; equal logits share evenly.
         expectValues(logits.softmax(), [0.09003057, 0.24472847, 0.66524096, 1 / 3, 1 / 3, 1 / 3], shape: [2, 3])
         expectValues(logits.softmax(axis: 0).sum(axis: 0), [1, 1, 1], shape: [3])
-        expectValues(logits.softmax(axis: 0), [0.7310586, 0.880797, 0.95257413, 0.26894143, 0.11920292, 0.04742587], shape: [2, 3])
+        expectValues(
+            logits.softmax(axis: 0), [0.7310586, 0.880797, 0.95257413, 0.26894143, 0.11920292, 0.04742587],
+            shape: [2, 3])
     }
 
     @Test("Large logits neither overflow nor underflow")

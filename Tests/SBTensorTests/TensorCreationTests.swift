@@ -47,6 +47,8 @@ struct TensorCreationTests {
         let message = TensorError.countMismatch(shape: [2, 3], count: 5).description
         #expect(message.contains("[2, 3]") && message.contains("6") && message.contains("5"))
         #expect(TensorError.raggedRows(row: 2, count: 1, expected: 2).description.contains("row 2"))
+        let inferred = TensorError.countMismatch(shape: [-1, 4], count: 6).description
+        #expect(inferred == "shape [-1, 4] cannot hold 6 values: 6 is not a multiple of 4")
     }
 
     @Test("full, zeros, ones and arange")

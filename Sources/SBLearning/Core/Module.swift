@@ -32,7 +32,7 @@ open class Module: CustomStringConvertible {
     /// Subclasses override this. Prefer calling the module directly (`model(x)`); call `forward`
     /// where a shape error should be handled rather than stop the program.
     open func forward(_ input: Tensor) throws -> Tensor {
-        preconditionFailure("\(type(of: self)) must override forward(_:)")
+        fatalError("\(type(of: self)) must override forward(_:)")
     }
 
     /// Runs the forward pass: `model(x)`.
@@ -43,7 +43,7 @@ open class Module: CustomStringConvertible {
         do {
             return try forward(input)
         } catch {
-            preconditionFailure("\(error)")
+            fatalError("\(error)")
         }
     }
 

@@ -5,8 +5,8 @@
 /// code that built it, which is how a peer downloads a model it has never seen. It encodes as JSON:
 ///
 /// ```json
-/// {"type": "Sequential", "arguments": {}, "children": [
-///   {"type": "Linear", "arguments": {"inFeatures": 64, "outFeatures": 10, "bias": true}, "children": []}]}
+/// {"type": "Sequential", "children": [
+///   {"type": "Linear", "arguments": {"inFeatures": 64, "outFeatures": 10, "bias": true}}]}
 /// ```
 public struct ModuleSpec: Codable, Equatable, Sendable {
     /// The name the type is registered under in ``ModuleRegistry`` (e.g. `Linear`).
@@ -20,6 +20,25 @@ public struct ModuleSpec: Codable, Equatable, Sendable {
         self.type = type
         self.arguments = arguments
         self.children = children
+    }
+
+    private enum CodingKeys: String, CodingKey {
+        case type, arguments, children
+    }
+
+    // Empty arguments and children are left out of the JSON and default to empty when read.
+    public init(from decoder: any Decoder) throws {
+        let container = try decoder.container(keyedBy: CodingKeys.self)
+        type = try container.decode(String.self, forKey: .type)
+        arguments = try container.decodeIfPresent([String: SpecValue].self, forKey: .arguments) ?? [:]
+        children = try container.decodeIfPresent([ModuleSpec].self, forKey: .children) ?? []
+    }
+
+    public func encode(to encoder: any Encoder) throws {
+        var container = encoder.container(keyedBy: CodingKeys.self)
+        try container.encode(type, forKey: .type)
+        if !arguments.isEmpty { try container.encode(arguments, forKey: .arguments) }
+        if !children.isEmpty { try container.encode(children, forKey: .children) }
     }
 
     /// The argument `name` as an integer.
@@ -63,12 +82,27 @@ public struct ModuleSpec: Codable, Equatable, Sendable {
 }
 
 /// A constructor argument in a ``ModuleSpec``.
+///
+/// JSON has one number type, so a whole-number `.double` reads back as `.int`; equality treats
+/// `.int(n)` and `.double(Double(n))` as the same value so that a spec equals its decoded copy.
 public enum SpecValue: Codable, Equatable, Sendable {
     case int(Int)
     case double(Double)
     case bool(Bool)
     case string(String)
     case ints([Int])
+
+    public static func == (lhs: SpecValue, rhs: SpecValue) -> Bool {
+        switch (lhs, rhs) {
+        case (.int(let a), .int(let b)): return a == b
+        case (.double(let a), .double(let b)): return a == b
+        case (.int(let a), .double(let b)), (.double(let b), .int(let a)): return Double(a) == b
+        case (.bool(let a), .bool(let b)): return a == b
+        case (.string(let a), .string(let b)): return a == b
+        case (.ints(let a), .ints(let b)): return a == b
+        default: return false
+        }
+    }
 
     public init(from decoder: any Decoder) throws {
         let container = try decoder.singleValueContainer()

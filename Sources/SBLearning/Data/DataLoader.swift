@@ -110,7 +110,7 @@ public struct DataLoader: Sequence, Sendable {
         do {
             try validate()
         } catch {
-            preconditionFailure(error.description)
+            fatalError(error.description)
         }
     }
 

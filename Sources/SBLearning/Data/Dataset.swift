@@ -39,7 +39,7 @@ extension Dataset {
 extension Tensor {
     /// This single-row batch as the row itself.
     fileprivate func droppingBatchAxis() -> Tensor {
-        precondition(shape.first == 1, "a one-sample batch must have a first dimension of 1, shape is \(shape)")
+        require(shape.first == 1, "a one-sample batch must have a first dimension of 1, shape is \(shape)")
         return reshapedKnowingCount(Array(shape.dropFirst()))
     }
 }

@@ -14,7 +14,7 @@ import SBTensor
 extension SeededGenerator {
     /// A uniform integer in `0..<bound` (Lemire's multiply-and-reject, no modulo bias).
     mutating func nextIndex(below bound: Int) -> Int {
-        precondition(bound > 0, "nextIndex(below:) needs a positive bound, got \(bound)")
+        require(bound > 0, "nextIndex(below:) needs a positive bound, got \(bound)")
         let range = UInt64(bound)
         var product = range.multipliedFullWidth(by: next())
         if product.low < range {
@@ -52,7 +52,7 @@ extension SeededGenerator {
     /// Logarithms keep tiny shapes usable: for shape 0.01 most samples underflow a `Double`, yet
     /// their ratios, which is all a Dirichlet sample needs, are still well defined.
     mutating func nextLogGamma(shape: Double) -> Double {
-        precondition(shape > 0 && shape.isFinite, "Gamma shape must be positive and finite, got \(shape)")
+        require(shape > 0 && shape.isFinite, "Gamma shape must be positive and finite, got \(shape)")
         // Gamma(a) = Gamma(a + 1) · U^(1/a) extends the method, which needs a ≥ 1, to a < 1.
         let boost = shape < 1 ? log(nextOpenUnitDouble()) / shape : 0
         let d = (shape < 1 ? shape + 1 : shape) - 1.0 / 3.0

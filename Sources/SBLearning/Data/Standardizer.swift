@@ -23,7 +23,7 @@ public struct Standardizer: Sendable, Equatable {
     ///
     /// - Precondition: `mean` and `std` have the same shape.
     public init(mean: Tensor, std: Tensor) {
-        precondition(
+        require(
             mean.shape == std.shape, "Standardizer: mean \(mean.shape) and std \(std.shape) must have the same shape")
         self.mean = mean
         self.std = std
@@ -33,7 +33,7 @@ public struct Standardizer: Sendable, Equatable {
     ///
     /// - Precondition: `features` has rank 1 or more and at least one sample.
     public init(fitting features: Tensor) {
-        precondition(
+        require(
             features.rank >= 1 && features.shape[0] > 0,
             "Standardizer needs at least one sample to fit, features have shape \(features.shape)")
         let samples = features.shape[0]
@@ -66,7 +66,7 @@ public struct Standardizer: Sendable, Equatable {
 
     /// Standardizes features `[n, ...]` whose sample shape matches the fitted one.
     public func transform(_ features: Tensor) -> Tensor {
-        precondition(
+        require(
             Array(features.shape.dropFirst()) == mean.shape,
             "Standardizer was fitted on samples of shape \(mean.shape), got features of shape \(features.shape)")
         return (features - mean) / std

@@ -6,7 +6,7 @@ extension Tensor {
         do {
             return try reshaped(newShape)
         } catch {
-            preconditionFailure(error.description)
+            fatalError(error.description)
         }
     }
 }

@@ -36,7 +36,7 @@ extension TensorDataset {
         testFraction: Double, seed: UInt64, stratified: Bool
     ) -> (train: TensorDataset, test: TensorDataset) {
         guard testFraction > 0 && testFraction < 1 else {
-            preconditionFailure(DataError.invalidFraction(testFraction).description)
+            fatalError(DataError.invalidFraction(testFraction).description)
         }
         let testCount = Int((testFraction * Double(count)).rounded(.up))
         var generator = SeededGenerator(seed: seed)

@@ -27,7 +27,7 @@ public struct TensorDataset: Dataset, Sendable, Equatable {
         do {
             self = try Self.checked(features: features, targets: targets)
         } catch {
-            preconditionFailure(error.description)
+            fatalError(error.description)
         }
     }
 
@@ -41,7 +41,7 @@ public struct TensorDataset: Dataset, Sendable, Equatable {
     /// - Precondition: both tensors have rank 1 or more (a scalar holds no samples).
     /// - Throws: ``DataError/rowCountMismatch(features:targets:)``.
     public static func checked(features: Tensor, targets: Tensor) throws(DataError) -> TensorDataset {
-        precondition(
+        require(
             features.rank >= 1 && targets.rank >= 1,
             "TensorDataset needs features and targets of rank 1 or more, got \(features.shape) and \(targets.shape)")
         guard features.shape[0] == targets.shape[0] else {
@@ -80,11 +80,11 @@ public struct TensorDataset: Dataset, Sendable, Equatable {
     /// - Precondition: the targets hold one whole number per sample (shape `[count]` or
     ///   `[count, 1]`), as class-index targets do.
     public var classLabels: [Int] {
-        precondition(
+        require(
             targets.count == count,
             "classLabels needs one target value per sample, the targets' shape is \(targets.shape)")
         return targets.scalars.map { value in
-            precondition(
+            require(
                 value.isFinite && value.rounded() == value, "classLabels needs whole-number targets, found \(value)")
             return Int(value)
         }

@@ -33,7 +33,7 @@ public final class Conv2d: Module, DecodableModule {
     public init(
         _ inChannels: Int, _ outChannels: Int, kernelSize: Int, stride: Int = 1, padding: Int = 0, bias: Bool = true
     ) {
-        precondition(
+        require(
             inChannels > 0 && outChannels > 0 && kernelSize > 0 && stride > 0 && padding >= 0,
             "Conv2d(\(inChannels), \(outChannels), kernelSize: \(kernelSize), stride: \(stride), padding: \(padding)): "
                 + "channels, kernel size and stride must be positive and padding not negative")
@@ -48,8 +48,11 @@ public final class Conv2d: Module, DecodableModule {
     }
 
     public convenience init(spec: ModuleSpec) throws {
-        let (inChannels, outChannels) = (try spec.int("inChannels"), try spec.int("outChannels"))
-        let (kernelSize, stride, padding) = (try spec.int("kernelSize"), try spec.int("stride"), try spec.int("padding"))
+        let inChannels = try spec.int("inChannels")
+        let outChannels = try spec.int("outChannels")
+        let kernelSize = try spec.int("kernelSize")
+        let stride = try spec.int("stride")
+        let padding = try spec.int("padding")
         guard inChannels > 0 && outChannels > 0 && kernelSize > 0 && stride > 0 && padding >= 0 else {
             throw ModelFileError.invalidArchitecture(
                 "Conv2d: channels, kernel size and stride must be positive and padding not negative")

@@ -21,7 +21,7 @@ public final class Dropout: Module, DecodableModule {
     ///
     /// - Precondition: `probability` is in `0...1`.
     public init(_ probability: Float = 0.5) {
-        precondition((0...1).contains(probability), "Dropout(\(probability)): probability must be in 0...1")
+        require((0...1).contains(probability), "Dropout(\(probability)): probability must be in 0...1")
         self.probability = probability
     }
 

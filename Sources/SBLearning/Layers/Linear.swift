@@ -21,7 +21,7 @@ public final class Linear: Module, DecodableModule {
     ///
     /// - Precondition: both sizes are positive.
     public init(_ inFeatures: Int, _ outFeatures: Int, bias: Bool = true) {
-        precondition(
+        require(
             inFeatures > 0 && outFeatures > 0,
             "Linear(\(inFeatures), \(outFeatures)): feature counts must be positive")
         self.inFeatures = inFeatures

@@ -24,7 +24,7 @@ public final class MaxPool2d: Module, DecodableModule {
     /// - Precondition: kernel size and stride are positive.
     public init(kernelSize: Int, stride: Int? = nil) {
         let stride = stride ?? kernelSize
-        precondition(
+        require(
             kernelSize > 0 && stride > 0,
             "MaxPool2d(kernelSize: \(kernelSize), stride: \(stride)): kernel size and stride must be positive")
         self.kernelSize = kernelSize

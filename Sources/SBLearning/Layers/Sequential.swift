@@ -30,6 +30,9 @@ public final class Sequential: Module, DecodableModule {
     }
 
     /// Rebuilds every child through ``ModuleRegistry``.
+    ///
+    /// - Throws: the first error a child's decoding throws, such as
+    ///   ``ModelFileError/unknownModuleType(_:)`` for a type that is not registered.
     public convenience init(spec: ModuleSpec) throws {
         self.init(try spec.children.map(ModuleRegistry.decode))
     }

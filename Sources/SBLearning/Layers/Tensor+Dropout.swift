@@ -10,7 +10,7 @@ extension Tensor {
     ///
     /// - Precondition: `probability` is in `0...1`.
     public func dropout(probability: Float, using generator: inout SeededGenerator) -> Tensor {
-        precondition((0...1).contains(probability), "dropout: probability \(probability) is outside 0...1")
+        require((0...1).contains(probability), "dropout: probability \(probability) is outside 0...1")
         if probability == 0 { return self }
         // Scaling by 1 / (1 − 1) would turn the zeros into NaN.
         if probability == 1 { return self * 0 }

@@ -76,7 +76,7 @@ struct AdamAlgorithm {
 
     /// - Precondition: the hyperparameters pass ``Hyperparameters/invalidReason``.
     init(parameters: [Parameter], weightDecayMode: WeightDecayMode, hyperparameters: Hyperparameters) {
-        if let reason = hyperparameters.invalidReason { preconditionFailure("\(weightDecayMode.kind): \(reason)") }
+        if let reason = hyperparameters.invalidReason { fatalError("\(weightDecayMode.kind): \(reason)") }
         self.parameters = parameters
         self.weightDecayMode = weightDecayMode
         self.hyperparameters = hyperparameters
@@ -106,7 +106,7 @@ struct AdamAlgorithm {
             let biasCorrection2Root = Float(biasCorrection2.squareRoot())
             grad.withUnsafeBufferPointer { gradient in
                 parameter.update { values in
-                    precondition(gradient.count == values.count, "Adam: gradient and parameter sizes differ")
+                    require(gradient.count == values.count, "Adam: gradient and parameter sizes differ")
                     state.expAvg.withUnsafeMutableBufferPointer { expAvg in
                         state.expAvgSq.withUnsafeMutableBufferPointer { expAvgSq in
                             state.maxExpAvgSq.withUnsafeMutableBufferPointer { maxExpAvgSq in

@@ -1,4 +1,5 @@
 import Foundation
+import SBTensor
 
 /// A learning rate as a function of the epoch (PyTorch's `torch.optim.lr_scheduler`, in closed form).
 ///
@@ -28,9 +29,11 @@ public struct StepLR: LearningRateSchedule {
     /// The factor applied at each decay.
     public let gamma: Float
 
+    /// Creates a schedule that multiplies the learning rate by `gamma` every `stepSize` epochs.
+    ///
     /// - Precondition: `stepSize` is positive.
     public init(stepSize: Int, gamma: Float = 0.1) {
-        precondition(stepSize > 0, "StepLR: stepSize must be positive, got \(stepSize)")
+        require(stepSize > 0, "StepLR: stepSize must be positive, got \(stepSize)")
         self.stepSize = stepSize
         self.gamma = gamma
     }
@@ -45,6 +48,7 @@ public struct ExponentialLR: LearningRateSchedule {
     /// The factor applied each epoch.
     public let gamma: Float
 
+    /// Creates a schedule that multiplies the learning rate by `gamma` every epoch.
     public init(gamma: Float) {
         self.gamma = gamma
     }
@@ -68,9 +72,11 @@ public struct CosineAnnealingLR: LearningRateSchedule {
     /// The learning rate at `maxEpochs` (PyTorch's `eta_min`).
     public let minimumLearningRate: Float
 
+    /// Creates a schedule that reaches `minimumLearningRate` after `maxEpochs` epochs.
+    ///
     /// - Precondition: `maxEpochs` is positive.
     public init(maxEpochs: Int, minimumLearningRate: Float = 0) {
-        precondition(maxEpochs > 0, "CosineAnnealingLR: maxEpochs must be positive, got \(maxEpochs)")
+        require(maxEpochs > 0, "CosineAnnealingLR: maxEpochs must be positive, got \(maxEpochs)")
         self.maxEpochs = maxEpochs
         self.minimumLearningRate = minimumLearningRate
     }

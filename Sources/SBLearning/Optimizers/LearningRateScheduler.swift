@@ -13,8 +13,8 @@
 /// }
 /// ```
 ///
-/// `Module.fit` takes a scheduler as its `schedule:` argument and calls ``step()`` after each
-/// epoch. A federated `train` takes the ``LearningRateSchedule`` itself (a `Sendable` value, unlike
+/// `Module.fit` takes the ``LearningRateSchedule`` as its `schedule:` argument and runs a scheduler
+/// for the call. A federated `train` takes the ``LearningRateSchedule`` itself (a `Sendable` value, unlike
 /// the scheduler and optimizer, which belong to the namespace): it wraps the node's optimizer in a
 /// scheduler when training starts and steps it after each local epoch, counting epochs across the
 /// whole call rather than per round. ``Optimizer/resetState()``, called when global weights

@@ -10,7 +10,9 @@ import SBTensor
 /// `weight_decay`, `beta1`, …).
 ///
 /// It is `Codable` (tensors encode as shape and values) and `Sendable`, so it can be written to
-/// a checkpoint or handed to another task:
+/// a checkpoint or handed to another task. JSON has a single number type, so a whole-number
+/// hyperparameter such as a dampening of 0 may decode as ``SpecValue/int(_:)``; loading accepts
+/// either.
 ///
 /// ```swift
 /// let saved = optimizer.stateDict()

@@ -55,7 +55,7 @@ public final class SGD: Optimizer {
             learningRate: learningRate, momentum: momentum, dampening: dampening, weightDecay: weightDecay,
             nesterov: nesterov)
         {
-            preconditionFailure("SGD: \(reason)")
+            fatalError("SGD: \(reason)")
         }
         self.parameters = parameters
         self.learningRate = learningRate
@@ -92,7 +92,7 @@ public final class SGD: Optimizer {
             let isFirstStep = previous == nil
             grad.withUnsafeBufferPointer { gradient in
                 parameter.update { values in
-                    precondition(gradient.count == values.count, "SGD: gradient and parameter sizes differ")
+                    require(gradient.count == values.count, "SGD: gradient and parameter sizes differ")
                     buffer.withUnsafeMutableBufferPointer { buffer in
                         for offset in stride(from: 0, to: values.count, by: UpdateChunk.scalarCount) {
                             var value = values.chunk(at: offset)

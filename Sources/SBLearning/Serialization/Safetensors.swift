@@ -31,7 +31,7 @@ public enum Safetensors {
     /// - Returns: the complete file contents.
     /// - Precondition: no tensor is named `__metadata__`, the name the format reserves.
     public static func encode(_ tensors: [String: Tensor], metadata: [String: String] = [:]) -> [UInt8] {
-        precondition(
+        require(
             tensors[SafetensorsHeader.metadataKey] == nil,
             "Safetensors.encode: '\(SafetensorsHeader.metadataKey)' is reserved and cannot name a tensor")
         // The reference implementation orders names by their UTF-8 bytes.

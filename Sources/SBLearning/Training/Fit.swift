@@ -49,19 +49,21 @@ extension Module {
     ///   - validation: evaluated after every epoch when given.
     ///   - optimizer: updates the model's parameters.
     ///   - loss: mean squared error by default; `crossEntropyLoss` for classifiers.
-    ///   - schedule: adjusts the optimizer's learning rate once per epoch when given.
+    ///   - schedule: sets the optimizer's learning rate after every epoch when given, e.g.
+    ///     `CosineAnnealingLR(maxEpochs: 20)`.
     /// - Returns: one record per epoch.
     /// - Throws: ``DataError`` for an invalid loader, ``ModuleError`` for inputs of the wrong shape.
     @discardableResult
     public func fit(
         epochs: Int, train: DataLoader, validation: DataLoader? = nil, optimizer: any Optimizer,
-        loss: LossFunction = mseLoss, schedule: LearningRateScheduler? = nil
+        loss: LossFunction = mseLoss, schedule: (any LearningRateSchedule)? = nil
     ) throws -> [EpochRecord] {
         try validation?.validate()
+        let scheduler = schedule.map { LearningRateScheduler(optimizer, schedule: $0) }
         var history: [EpochRecord] = []
         for epoch in stride(from: 1, through: epochs, by: 1) {
             let trainingLoss = try trainEpoch(train, optimizer: optimizer, loss: loss)
-            schedule?.step()
+            scheduler?.step()
             let validationResult = try validation.map { try evaluate($0, loss: loss) }
             history.append(EpochRecord(epoch: epoch, trainingLoss: trainingLoss, validation: validationResult))
         }
