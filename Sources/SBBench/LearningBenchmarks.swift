@@ -31,7 +31,8 @@ enum LearningBenchmarks {
         let samples = 10_000
         let features = Tensor.randn([samples, 784], seed: 3)
         let labels = Tensor((0..<samples).map { Float($0 % 10) })
-        let loader = DataLoader(TensorDataset(features: features, targets: labels), batchSize: 64, shuffle: true, seed: 4)
+        let loader = DataLoader(
+            TensorDataset(features: features, targets: labels), batchSize: 64, shuffle: true, seed: 4)
         var trainingRates: [Double] = []
         var inferenceRates: [Double] = []
         for _ in 0..<repeats {

@@ -7,7 +7,8 @@ extension Tensor {
     public static func linear(_ input: Tensor, weight: Tensor, bias: Tensor? = nil) -> Tensor {
         require(input.rank >= 1 && weight.rank == 2, "linear: needs input [..., in] and weight [out, in]")
         let (outFeatures, inFeatures) = (weight.shape[0], weight.shape[1])
-        shapePrecondition(input.shape[input.rank - 1] == inFeatures, "linear (input, weight)", input.shape, weight.shape)
+        shapePrecondition(
+            input.shape[input.rank - 1] == inFeatures, "linear (input, weight)", input.shape, weight.shape)
         if let bias {
             shapePrecondition(bias.shape == [outFeatures], "linear (weight, bias)", weight.shape, bias.shape)
         }

@@ -144,7 +144,9 @@ extension Tensor {
         return Tensor.recording(Tensor(uncheckedShape: outputShape, storage: result), inputs: [self]) { gradient in
             var padded = [Float](repeating: 0, count: outer * length * inner)
             for o in 0..<outer {
-                for i in 0..<width { padded[(o * length + range.lowerBound) * inner + i] = gradient.storage[o * width + i] }
+                for i in 0..<width {
+                    padded[(o * length + range.lowerBound) * inner + i] = gradient.storage[o * width + i]
+                }
             }
             return [Tensor(uncheckedShape: inputShape, storage: padded)]
         }

@@ -52,7 +52,8 @@ struct TrainingTests {
         GlobalRandom.manualSeed(13)
         let (trainLoader, testLoader) = try digitsLoaders(imageShape: true)
         let cnn = Sequential(
-            Conv2d(1, 16, kernelSize: 3, padding: 1), ReLU(), MaxPool2d(kernelSize: 2), Flatten(), Linear(16 * 4 * 4, 10))
+            Conv2d(1, 16, kernelSize: 3, padding: 1), ReLU(), MaxPool2d(kernelSize: 2), Flatten(),
+            Linear(16 * 4 * 4, 10))
         let history = try cnn.fit(
             epochs: 15, train: trainLoader, validation: testLoader,
             optimizer: SGD(cnn.parameters, learningRate: 0.05, momentum: 0.9), loss: crossEntropyLoss)

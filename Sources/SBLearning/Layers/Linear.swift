@@ -41,7 +41,8 @@ public final class Linear: Module, DecodableModule {
 
     public override func forward(_ input: Tensor) throws -> Tensor {
         guard input.rank >= 1, input.shape[input.rank - 1] == inFeatures else {
-            throw ModuleError.inputShapeMismatch(module: description, expected: "[..., \(inFeatures)]", got: input.shape)
+            throw ModuleError.inputShapeMismatch(
+                module: description, expected: "[..., \(inFeatures)]", got: input.shape)
         }
         return Tensor.linear(input, weight: weight.value, bias: bias?.value)
     }

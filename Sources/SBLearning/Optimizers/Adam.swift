@@ -15,7 +15,9 @@
 /// ```
 ///
 /// Its state is, per parameter, `step`, `exp_avg`, `exp_avg_sq` and, with AMSGrad, `max_exp_avg_sq`.
-public final class Adam: Optimizer {
+///
+/// ``AdamW`` is a subclass that differs only in how it applies weight decay, as in PyTorch.
+public class Adam: Optimizer {
     private var algorithm: AdamAlgorithm
 
     /// Creates an optimizer over `parameters` with PyTorch's defaults.
@@ -29,12 +31,21 @@ public final class Adam: Optimizer {
     ///   - amsgrad: whether to divide by the largest second moment seen so far (AMSGrad).
     /// - Precondition: the learning rate, epsilon and weight decay are not negative and both betas
     ///   are in [0, 1).
-    public init(
+    public convenience init(
         _ parameters: [Parameter], learningRate: Float = 1e-3, betas: (Float, Float) = (0.9, 0.999),
         epsilon: Float = 1e-8, weightDecay: Float = 0, amsgrad: Bool = false
     ) {
+        self.init(
+            parameters, learningRate: learningRate, betas: betas, epsilon: epsilon, weightDecay: weightDecay,
+            amsgrad: amsgrad, weightDecayMode: .l2)
+    }
+
+    init(
+        _ parameters: [Parameter], learningRate: Float, betas: (Float, Float), epsilon: Float, weightDecay: Float,
+        amsgrad: Bool, weightDecayMode: AdamAlgorithm.WeightDecayMode
+    ) {
         algorithm = AdamAlgorithm(
-            parameters: parameters, weightDecayMode: .l2,
+            parameters: parameters, weightDecayMode: weightDecayMode,
             hyperparameters: .init(
                 learningRate: learningRate, beta1: betas.0, beta2: betas.1, epsilon: epsilon,
                 weightDecay: weightDecay, amsgrad: amsgrad))

@@ -16,9 +16,7 @@
 /// ```
 ///
 /// Its state is, per parameter, `step`, `exp_avg`, `exp_avg_sq` and, with AMSGrad, `max_exp_avg_sq`.
-public final class AdamW: Optimizer {
-    private var algorithm: AdamAlgorithm
-
+public final class AdamW: Adam {
     /// Creates an optimizer over `parameters` with PyTorch's defaults.
     ///
     /// - Parameters:
@@ -34,34 +32,8 @@ public final class AdamW: Optimizer {
         _ parameters: [Parameter], learningRate: Float = 1e-3, betas: (Float, Float) = (0.9, 0.999),
         epsilon: Float = 1e-8, weightDecay: Float = 1e-2, amsgrad: Bool = false
     ) {
-        algorithm = AdamAlgorithm(
-            parameters: parameters, weightDecayMode: .decoupled,
-            hyperparameters: .init(
-                learningRate: learningRate, beta1: betas.0, beta2: betas.1, epsilon: epsilon,
-                weightDecay: weightDecay, amsgrad: amsgrad))
+        super.init(
+            parameters, learningRate: learningRate, betas: betas, epsilon: epsilon, weightDecay: weightDecay,
+            amsgrad: amsgrad, weightDecayMode: .decoupled)
     }
-
-    public var parameters: [Parameter] { algorithm.parameters }
-
-    public var learningRate: Float {
-        get { algorithm.hyperparameters.learningRate }
-        set { algorithm.hyperparameters.learningRate = newValue }
-    }
-
-    /// The decay rates of the running averages of the gradient and its square.
-    public var betas: (Float, Float) { (algorithm.hyperparameters.beta1, algorithm.hyperparameters.beta2) }
-    /// The term added to the denominator for numerical stability.
-    public var epsilon: Float { algorithm.hyperparameters.epsilon }
-    /// The weight decay coefficient.
-    public var weightDecay: Float { algorithm.hyperparameters.weightDecay }
-    /// Whether AMSGrad is on.
-    public var amsgrad: Bool { algorithm.hyperparameters.amsgrad }
-
-    public func step() { algorithm.step() }
-
-    public func stateDict() -> OptimizerState { algorithm.stateDict() }
-
-    public func loadStateDict(_ state: OptimizerState) throws(OptimizerError) { try algorithm.load(state) }
-
-    public func resetState() { algorithm.reset() }
 }

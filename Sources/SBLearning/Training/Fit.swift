@@ -16,7 +16,8 @@ extension Module {
     ///
     /// - Returns: the sample-weighted mean training loss of the pass.
     /// - Throws: ``DataError`` for an invalid loader, ``ModuleError`` for inputs of the wrong shape.
-    public func trainEpoch(_ loader: DataLoader, optimizer: any Optimizer, loss: LossFunction = mseLoss) throws -> Float {
+    public func trainEpoch(_ loader: DataLoader, optimizer: any Optimizer, loss: LossFunction = mseLoss) throws -> Float
+    {
         try loader.validate()
         train()
         var totalLoss: Double = 0
