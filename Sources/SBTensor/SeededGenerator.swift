@@ -50,19 +50,52 @@ public struct SeededGenerator: RandomNumberGenerator, Sendable {
     }
 }
 
-/// The process-wide generator that layer initialisers and unseeded random tensors draw from,
-/// like PyTorch's default generator. Seed it with ``manualSeed(_:)`` for reproducible models.
+/// The process-wide generator that layer initialisers, unseeded random tensors and unseeded data
+/// loaders draw from, like PyTorch's default generator.
+///
+/// Seed it with ``manualSeed(_:)`` for reproducible models in a program that builds them on one
+/// task. Where other tasks may draw at the same time (tests run in parallel, several simulated
+/// nodes in one process), ``withSeed(_:_:)`` gives the body a generator of its own instead:
+///
+/// ```swift
+/// let model = GlobalRandom.withSeed(7) { Sequential(Linear(64, 64), ReLU(), Linear(64, 10)) }
+/// ```
 public enum GlobalRandom {
     private static let generator = Mutex(SeededGenerator(seed: 0x5CA7_7E2B_4A1E_D000))
+    @TaskLocal private static var scoped: ScopedGenerator?
 
     /// Reseeds the process-wide generator.
     public static func manualSeed(_ seed: UInt64) {
         generator.withLock { $0 = SeededGenerator(seed: seed) }
     }
 
-    /// Draws a fresh seed from the process-wide generator, for an operation that then runs on its
-    /// own local generator (one lock per operation rather than one per value).
-    public static func nextSeed() -> UInt64 {
-        generator.withLock { $0.next() }
+    /// Runs `body` with its own generator seeded with `seed`: everything in `body` (and in the
+    /// child tasks it starts) that would draw from the process-wide generator draws from this one,
+    /// so its results do not depend on what other tasks draw.
+    public static func withSeed<R>(_ seed: UInt64, _ body: () throws -> R) rethrows -> R {
+        try $scoped.withValue(ScopedGenerator(seed: seed)) { try body() }
     }
+
+    /// Runs the asynchronous `body` with its own generator seeded with `seed`.
+    public static func withSeed<R>(_ seed: UInt64, _ body: () async throws -> R) async rethrows -> R {
+        try await $scoped.withValue(ScopedGenerator(seed: seed)) { try await body() }
+    }
+
+    /// Draws a fresh seed from the current generator (the scoped one inside ``withSeed(_:_:)``),
+    /// for an operation that then runs on its own local generator (one lock per operation rather
+    /// than one per value).
+    public static func nextSeed() -> UInt64 {
+        if let scoped { return scoped.nextSeed() }
+        return generator.withLock { $0.next() }
+    }
+}
+
+/// A generator installed for one scope by ``GlobalRandom/withSeed(_:_:)``; locked because child
+/// tasks of the scope may draw from it concurrently.
+private final class ScopedGenerator: Sendable {
+    private let generator: Mutex<SeededGenerator>
+
+    init(seed: UInt64) { generator = Mutex(SeededGenerator(seed: seed)) }
+
+    func nextSeed() -> UInt64 { generator.withLock { $0.next() } }
 }

@@ -6,13 +6,13 @@ import Testing
 struct TrainingTests {
     @Test("Diabetes: AdamW lr 0.5 without decay reaches the least-squares optimum; default decay stalls")
     func diabetesMatchesLeastSquares() throws {
-        GlobalRandom.manualSeed(7)
         let data = try Datasets.diabetes()
         let (trainSet, validSet) = data.split(testFraction: 0.2, seed: 42)
         let optimum = leastSquaresValidationMSE(train: trainSet, validation: validSet)
 
         func trainedMSE(weightDecay: Float) throws -> Float {
-            let model = Linear(10, 1)
+            // Each test seeds its own generator: suites run in parallel and draw concurrently.
+            let model = GlobalRandom.withSeed(7) { Linear(10, 1) }
             let trainLoader = DataLoader(trainSet, batchSize: 32, shuffle: true, seed: 1)
             let validLoader = DataLoader(validSet, batchSize: 32, shuffle: true, seed: 2)
             let optimizer = AdamW(model.parameters, learningRate: 0.5, weightDecay: weightDecay)
@@ -31,9 +31,8 @@ struct TrainingTests {
 
     @Test("Digits MLP 64-64-10 with SGD momentum reaches 96% test accuracy in 20 epochs")
     func digitsMLP() throws {
-        GlobalRandom.manualSeed(11)
         let (trainLoader, testLoader) = try digitsLoaders()
-        let mlp = Sequential(Linear(64, 64), ReLU(), Linear(64, 10))
+        let mlp = GlobalRandom.withSeed(11) { Sequential(Linear(64, 64), ReLU(), Linear(64, 10)) }
         let optimizer = SGD(mlp.parameters, learningRate: 0.05, momentum: 0.9)
         for _ in 0..<20 {
             for (x, y) in trainLoader {
@@ -49,11 +48,12 @@ struct TrainingTests {
 
     @Test("Digits CNN (Conv2d, ReLU, MaxPool2d, Linear) reaches 96% test accuracy")
     func digitsCNN() throws {
-        GlobalRandom.manualSeed(13)
         let (trainLoader, testLoader) = try digitsLoaders(imageShape: true)
-        let cnn = Sequential(
-            Conv2d(1, 16, kernelSize: 3, padding: 1), ReLU(), MaxPool2d(kernelSize: 2), Flatten(),
-            Linear(16 * 4 * 4, 10))
+        let cnn = GlobalRandom.withSeed(13) {
+            Sequential(
+                Conv2d(1, 16, kernelSize: 3, padding: 1), ReLU(), MaxPool2d(kernelSize: 2), Flatten(),
+                Linear(16 * 4 * 4, 10))
+        }
         let history = try cnn.fit(
             epochs: 15, train: trainLoader, validation: testLoader,
             optimizer: SGD(cnn.parameters, learningRate: 0.05, momentum: 0.9), loss: crossEntropyLoss)
