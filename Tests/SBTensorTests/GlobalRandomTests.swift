@@ -16,5 +16,4 @@ struct GlobalRandomTests {
         #expect(scoped == reference)
         #expect(GlobalRandom.withSeed(6) { Tensor.randn([64], seed: nil) } != reference)
     }
-
 }
