@@ -19,6 +19,9 @@ let package = Package(
             dependencies: ["SBTensor"],
             resources: [.copy("Resources/diabetes.csv"), .copy("Resources/digits.csv")]
         ),
+        // Thin C wrappers over system headers Swift cannot see (epoll, eventfd, socket options).
+        .target(name: "CSBShims"),
+        .target(name: "SBNetwork", dependencies: ["CSBShims"]),
         .target(name: "Scatterbrained", dependencies: ["SBTensor", "SBLearning"]),
         // Executables live in folders whose names differ from the library's by more than case,
         // so the package builds on case-insensitive file systems.
@@ -29,6 +32,7 @@ let package = Package(
         .testTarget(name: "CSBKernelsTests", dependencies: ["CSBKernels"]),
         .testTarget(name: "SBTensorTests", dependencies: ["SBTensor"]),
         .testTarget(name: "SBLearningTests", dependencies: ["SBLearning", "Scatterbrained"]),
+        .testTarget(name: "SBNetworkTests", dependencies: ["SBNetwork"]),
     ],
     swiftLanguageModes: [.v6]
 )

@@ -1,0 +1,192 @@
+import SBNetwork
+import Testing
+
+#if canImport(Glibc)
+    import Glibc
+#elseif canImport(Darwin)
+    import Darwin
+#endif
+
+@Suite("TCP listener and connection", .timeLimit(.minutes(1)))
+struct TCPTransferTests {
+    @Test("A listener on port 0 gets a free port and accepts a connection")
+    func acceptOnPortZero() async throws {
+        let listener = try loopbackListener()
+        defer { listener.close() }
+        #expect(listener.localAddress.port != 0)
+        #expect(listener.localAddress.ip == .loopbackIPv4)
+        let (client, server) = try await connectedPair(listener: listener)
+        #expect(client.remoteAddress == listener.localAddress)
+        #expect(server.remoteAddress == client.localAddress)
+        #expect(server.localAddress == listener.localAddress)
+        client.close()
+        server.close()
+    }
+
+    @Test("Binding a port that a listener holds reports addressInUse")
+    func addressInUse() throws {
+        let listener = try loopbackListener()
+        defer { listener.close() }
+        #expect(throws: NetworkError.addressInUse(listener.localAddress)) {
+            try TCPListener.bind(to: listener.localAddress)
+        }
+    }
+
+    @Test("Bytes written come back from an echo server")
+    func echo() async throws {
+        let listener = try loopbackListener()
+        let server = startEchoServer(listener)
+        defer {
+            listener.close()
+            server.cancel()
+        }
+        let client = try await TCPConnection.connect(to: listener.localAddress, timeout: patience)
+        let message = Array("hello, scatterbrained".utf8)
+        try await client.write(message, timeout: patience)
+        #expect(try await client.read(exactly: message.count, timeout: patience) == message)
+        client.close()
+    }
+
+    @Test("1,000 small messages arrive complete and in order")
+    func orderedMessages() async throws {
+        let listener = try loopbackListener()
+        defer { listener.close() }
+        let (client, server) = try await connectedPair(listener: listener)
+        defer {
+            client.close()
+            server.close()
+        }
+        let count = 1_000
+        async let sending: Void = {
+            for index in 0..<count {
+                let number = UInt32(index)
+                let message =
+                    (0..<4).map { UInt8(truncatingIfNeeded: number >> ($0 * 8)) } + [UInt8](repeating: 0xAB, count: 28)
+                try await client.write(message, timeout: patience)
+            }
+        }()
+        var received: [UInt32] = []
+        for _ in 0..<count {
+            let message = try await server.read(exactly: 32, timeout: patience)
+            received.append(message.prefix(4).reversed().reduce(0) { $0 << 8 | UInt32($1) })
+            #expect(message.suffix(28).allSatisfy { $0 == 0xAB })
+        }
+        try await sending
+        #expect(received == (0..<UInt32(count)).map { $0 })
+    }
+
+    @Test("64 MB each way at once: writes wait for the reader, memory stays bounded")
+    func fullDuplexBulk() async throws {
+        let listener = try loopbackListener()
+        defer { listener.close() }
+        let (client, server) = try await connectedPair(listener: listener)
+        defer {
+            client.close()
+            server.close()
+        }
+        let blockSize = 1 << 20
+        let blocks = 64
+        let peakBefore = peakResidentBytes()
+        async let clientSends: Void = sendBlocks(blocks, of: blockSize, on: client)
+        async let serverSends: Void = sendBlocks(blocks, of: blockSize, on: server)
+        async let clientReceives = receiveBlocks(blocks, of: blockSize, on: client)
+        async let serverReceives = receiveBlocks(blocks, of: blockSize, on: server)
+        let (_, _, clientGot, serverGot) = try await (clientSends, serverSends, clientReceives, serverReceives)
+        #expect(clientGot == blocks)
+        #expect(serverGot == blocks)
+        // Buffering a whole direction in the process would add at least 64 MB.
+        let growth = peakResidentBytes() - peakBefore
+        #expect(growth < 48 << 20, "peak resident memory grew by \(growth >> 20) MB")
+    }
+
+    @Test("200 concurrent connections on one event loop each get their own echo")
+    func manyConnections() async throws {
+        let loop = try EventLoop()
+        defer { loop.shutdown() }
+        let listener = try TCPListener.bind(to: SocketAddress(ip: .loopbackIPv4, port: 0), backlog: 256, loop: loop)
+        let server = startEchoServer(listener)
+        defer {
+            listener.close()
+            server.cancel()
+        }
+        let echoed = try await withThrowingTaskGroup(of: Bool.self) { group in
+            for index in 0..<200 {
+                group.addTask {
+                    let client = try await TCPConnection.connect(
+                        to: listener.localAddress, timeout: patience, loop: loop)
+                    defer { client.close() }
+                    let message = Array("connection \(index)".utf8)
+                    try await client.write(message, timeout: patience)
+                    return try await client.read(exactly: message.count, timeout: patience) == message
+                }
+            }
+            return try await group.reduce(0) { $0 + ($1 ? 1 : 0) }
+        }
+        #expect(echoed == 200)
+    }
+
+    @Test("Half-close: the peer reads end-of-stream, and can still answer")
+    func halfClose() async throws {
+        let listener = try loopbackListener()
+        defer { listener.close() }
+        let (client, server) = try await connectedPair(listener: listener)
+        try await client.write(Array("request".utf8), timeout: patience)
+        try client.shutdownWrite()
+        #expect(try await server.read(exactly: 7, timeout: patience) == Array("request".utf8))
+        #expect(try await server.read(upTo: 16, timeout: patience).isEmpty)
+        try await server.write(Array("reply".utf8), timeout: patience)
+        #expect(try await client.read(exactly: 5, timeout: patience) == Array("reply".utf8))
+    }
+
+    @Test("A graceful close drains the peer's last bytes and ends as soon as the peer closes")
+    func gracefulClose() async throws {
+        let listener = try loopbackListener()
+        defer { listener.close() }
+        let (client, server) = try await connectedPair(listener: listener)
+        try await server.write([UInt8](repeating: 1, count: 100_000), timeout: patience)
+        let start = ContinuousClock.now
+        async let closing: Void = client.closeGracefully(timeout: patience)
+        #expect(try await server.read(upTo: 16, timeout: patience).isEmpty)
+        server.close()
+        await closing
+        #expect(ContinuousClock.now - start < .seconds(5))
+        await expectNetworkError(.closed) { try await client.read(upTo: 1) }
+    }
+}
+
+/// Writes `count` blocks whose first 8 bytes number them, reusing one buffer.
+private func sendBlocks(_ count: Int, of size: Int, on connection: TCPConnection) async throws {
+    var block = (0..<size).map { UInt8(truncatingIfNeeded: $0 &* 7) }
+    for index in 0..<count {
+        for byte in 0..<8 { block[byte] = UInt8(truncatingIfNeeded: index >> (byte * 8)) }
+        try await connection.write(block, timeout: patience)
+    }
+}
+
+/// Reads `count` blocks written by `sendBlocks` and returns how many arrived intact and in order.
+private func receiveBlocks(_ count: Int, of size: Int, on connection: TCPConnection) async throws -> Int {
+    var expected = (0..<size).map { UInt8(truncatingIfNeeded: $0 &* 7) }
+    var intact = 0
+    for index in 0..<count {
+        for byte in 0..<8 { expected[byte] = UInt8(truncatingIfNeeded: index >> (byte * 8)) }
+        let block = try await connection.read(exactly: size, timeout: patience)
+        // memcmp, because comparing 64 MB element by element is slow in debug builds.
+        let same = block.withUnsafeBytes { got in
+            expected.withUnsafeBytes { memcmp(got.baseAddress!, $0.baseAddress!, size) == 0 }
+        }
+        intact += same ? 1 : 0
+    }
+    return intact
+}
+
+/// The process's peak resident set so far, in bytes.
+private func peakResidentBytes() -> Int {
+    var usage = rusage()
+    #if canImport(Darwin)
+        getrusage(RUSAGE_SELF, &usage)
+        return usage.ru_maxrss  // bytes on Darwin
+    #else
+        getrusage(Int32(RUSAGE_SELF.rawValue), &usage)
+        return usage.ru_maxrss * 1024  // kilobytes on Linux
+    #endif
+}
