@@ -21,18 +21,24 @@ let package = Package(
         ),
         // Thin C wrappers over system headers Swift cannot see (epoll, eventfd, socket options).
         .target(name: "CSBShims"),
-        .target(name: "SBNetwork", dependencies: ["CSBShims"]),
-        .target(name: "Scatterbrained", dependencies: ["SBTensor", "SBLearning"]),
+        // The wire protocol: pure functions over bytes (framing, messages, tensors, authentication).
+        .target(name: "SBWire", dependencies: ["SBTensor"]),
+        .target(name: "SBNetwork", dependencies: ["CSBShims", "SBWire"]),
+        .target(name: "Scatterbrained", dependencies: ["SBTensor", "SBLearning", "SBWire", "SBNetwork"]),
         // Executables live in folders whose names differ from the library's by more than case,
         // so the package builds on case-insensitive file systems.
         .executableTarget(name: "ScatterbrainedCLI", dependencies: ["Scatterbrained"]),
         .executableTarget(name: "SBBench", dependencies: ["Scatterbrained", "CSBKernels"]),
+        // Runs discovery services in a separate process, for the multi-process discovery tests.
+        .executableTarget(name: "sb-discovery-probe", dependencies: ["SBNetwork", "SBWire"], path: "Sources/SBDiscoveryProbe"),
         // The README's quickstart as a user's main.swift: building it checks that the spelling compiles.
         .executableTarget(name: "QuickstartExample", dependencies: ["Scatterbrained"], path: "Examples/Quickstart"),
         .testTarget(name: "CSBKernelsTests", dependencies: ["CSBKernels"]),
         .testTarget(name: "SBTensorTests", dependencies: ["SBTensor"]),
         .testTarget(name: "SBLearningTests", dependencies: ["SBLearning", "Scatterbrained"]),
+        .testTarget(name: "SBWireTests", dependencies: ["SBWire", "SBTensor"]),
         .testTarget(name: "SBNetworkTests", dependencies: ["SBNetwork"]),
+        .testTarget(name: "SBDiscoveryTests", dependencies: ["SBNetwork", "SBWire"]),
     ],
     swiftLanguageModes: [.v6]
 )

@@ -3,7 +3,8 @@ import Foundation
 // `sb-bench <suite> [--repeats N]`: runs a benchmark suite and prints its figures as JSON.
 let arguments = Array(CommandLine.arguments.dropFirst())
 let suites: [String: (Int) throws -> [String: Any]] = [
-    "learning": LearningBenchmarks.run
+    "learning": LearningBenchmarks.run,
+    "wire": WireBenchmarks.run,
 ]
 
 guard let name = arguments.first, let suite = suites[name] else {

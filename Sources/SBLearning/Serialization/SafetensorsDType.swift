@@ -1,3 +1,5 @@
+import SBTensor
+
 /// The element types a safetensors file may hold that load as `Float` tensors.
 ///
 /// Files written here are always `F32`; half- and double-precision tensors from other tools are
@@ -51,7 +53,7 @@ enum SafetensorsDType: String, CaseIterable {
             case .f16:
                 for index in 0..<count {
                     let bits = bytes.loadUnaligned(fromByteOffset: 2 * index, as: UInt16.self)
-                    buffer[index] = Self.float(halfBits: UInt16(littleEndian: bits))
+                    buffer[index] = HalfPrecision.float(bits: UInt16(littleEndian: bits))
                 }
             case .bf16:
                 // bfloat16 is the upper half of a Float32, so widening is exact.
@@ -61,25 +63,6 @@ enum SafetensorsDType: String, CaseIterable {
                 }
             }
             initialized = count
-        }
-    }
-
-    /// Widens an IEEE 754 binary16 value exactly (`Float16` is unavailable on Intel Macs).
-    static func float(halfBits bits: UInt16) -> Float {
-        let sign: UInt32 = UInt32(bits & 0x8000) << 16
-        let exponent = UInt32(bits >> 10) & 0x1F
-        let mantissa = UInt32(bits & 0x03FF)
-        switch exponent {
-        case 0:
-            // Zero or subnormal: the value is mantissa · 2⁻²⁴, exact in Float.
-            let magnitude = Float(mantissa) * 0x1p-24
-            return sign == 0 ? magnitude : -magnitude
-        case 0x1F:
-            // Infinity or NaN, keeping the NaN payload.
-            return Float(bitPattern: sign | 0x7F80_0000 | mantissa << 13)
-        default:
-            // Rebias the exponent from 15 to 127.
-            return Float(bitPattern: sign | (exponent + 112) << 23 | mantissa << 13)
         }
     }
 }

@@ -1,0 +1,51 @@
+import SBNetwork
+import SBWire
+
+/// The probe's command line: `sb-discovery-probe [--nodes N] [--namespace NAME]... [--scope lan|loopback]
+/// [--group IP] [--port P] [--heartbeat-ms MS] [--expiry-ms MS] --seconds S`.
+struct ProbeOptions {
+    var nodes = 1
+    var namespaces: [String] = []
+    var configuration = DiscoveryConfiguration()
+    var duration = Duration.zero
+
+    /// Why the command line cannot be used, printed with the usage line.
+    struct UsageError: Error, CustomStringConvertible {
+        var description: String
+    }
+
+    init(arguments: [String]) throws(UsageError) {
+        var remaining = arguments[...]
+        while let flag = remaining.popFirst() {
+            guard let value = remaining.popFirst() else { throw UsageError(description: "\(flag) needs a value") }
+            switch flag {
+            case "--nodes": nodes = try Self.number(value, flag)
+            case "--namespace": namespaces.append(value)
+            case "--scope":
+                guard let scope = ["lan": DiscoveryConfiguration.Scope.lan, "loopback": .loopback][value] else {
+                    throw UsageError(description: "--scope is lan or loopback, not \(value)")
+                }
+                configuration.scope = scope
+            case "--group":
+                guard let group = IPAddress(value) else {
+                    throw UsageError(description: "--group \(value) is no address")
+                }
+                configuration.group = group
+            case "--port": configuration.port = UInt16(try Self.number(value, flag, limit: 65_535))
+            case "--heartbeat-ms": configuration.heartbeatInterval = .milliseconds(try Self.number(value, flag))
+            case "--expiry-ms": configuration.expiry = .milliseconds(try Self.number(value, flag))
+            case "--seconds": duration = .milliseconds(try Self.number(value, flag, limit: 3_600) * 1000)
+            default: throw UsageError(description: "unknown option \(flag)")
+            }
+        }
+        guard duration > .zero else { throw UsageError(description: "--seconds is required, so a probe always ends") }
+        guard !namespaces.isEmpty else { throw UsageError(description: "give at least one --namespace") }
+    }
+
+    private static func number(_ text: String, _ flag: String, limit: Int = 100_000) throws(UsageError) -> Int {
+        guard let value = Int(text), (1...limit).contains(value) else {
+            throw UsageError(description: "\(flag) needs a number from 1 to \(limit), not \(text)")
+        }
+        return value
+    }
+}

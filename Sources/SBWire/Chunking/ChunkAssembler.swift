@@ -1,0 +1,129 @@
+/// Reassembles chunked messages, within limits on their size and number.
+///
+/// Chunks of one transfer must arrive in order (the stream delivers them so); a duplicate, a gap,
+/// a chunk whose description differs from the first, or more bytes than declared is an error,
+/// and the transfer is dropped with its buffer. Memory grows with the bytes that actually
+/// arrive, never beyond a transfer's declared size, which itself is capped by
+/// ``maxTransferSize``: a peer declaring a huge transfer and sending one chunk costs one chunk.
+///
+/// ```swift
+/// var assembler = ChunkAssembler()
+/// switch try Message(frame: frame) {
+/// case .chunk(let chunk):
+///     if let message = try assembler.receive(chunk) { handle(message) }
+/// case let message:
+///     handle(message)
+/// }
+/// ```
+public struct ChunkAssembler: Sendable {
+    private struct Transfer {
+        var messageType: MessageType
+        var count: UInt32
+        var totalSize: UInt64
+        var nextIndex: UInt32 = 0
+        var bytes: [UInt8] = []
+    }
+
+    /// The largest reassembled payload accepted, in bytes.
+    public let maxTransferSize: Int
+    /// The most transfers that may be unfinished at once.
+    public let maxConcurrentTransfers: Int
+    private var transfers: [UInt64: Transfer] = [:]
+
+    /// Creates an assembler with no transfers pending.
+    ///
+    /// - Parameters:
+    ///   - maxTransferSize: the largest message payload accepted; defaults to
+    ///     ``WireProtocol/defaultMaxTransferSize``.
+    ///   - maxConcurrentTransfers: how many transfers may interleave on the connection.
+    public init(maxTransferSize: Int = WireProtocol.defaultMaxTransferSize, maxConcurrentTransfers: Int = 4) {
+        self.maxTransferSize = maxTransferSize
+        self.maxConcurrentTransfers = maxConcurrentTransfers
+    }
+
+    /// The number of unfinished transfers.
+    public var pendingTransferCount: Int { transfers.count }
+
+    /// The bytes held for unfinished transfers.
+    public var bufferedByteCount: Int { transfers.values.reduce(0) { $0 + $1.bytes.count } }
+
+    /// Adds a chunk, returning the message once its last chunk has arrived.
+    ///
+    /// - Throws: ``WireError/transferTooLarge(transferID:declared:limit:)``,
+    ///   ``WireError/tooManyTransfers(limit:)``, ``WireError/duplicateChunk(transferID:index:)``,
+    ///   ``WireError/chunkOutOfOrder(transferID:expected:received:)``,
+    ///   ``WireError/inconsistentChunk(transferID:reason:)``,
+    ///   ``WireError/incompleteTransfer(transferID:received:declared:)``, or the error decoding the
+    ///   reassembled message. The transfer is dropped on any error.
+    public mutating func receive(_ chunk: Chunk) throws(WireError) -> Message? {
+        let id = chunk.transferID
+        do throws(WireError) {
+            return try add(chunk)
+        } catch {
+            transfers[id] = nil
+            throw error
+        }
+    }
+
+    /// Drops an unfinished transfer, for example when its sender disconnects or times out.
+    public mutating func cancel(transferID: UInt64) {
+        transfers[transferID] = nil
+    }
+
+    private mutating func add(_ chunk: Chunk) throws(WireError) -> Message? {
+        let id = chunk.transferID
+        guard chunk.totalSize <= UInt64(maxTransferSize) else {
+            throw .transferTooLarge(transferID: id, declared: chunk.totalSize, limit: maxTransferSize)
+        }
+        var transfer = try existingOrNew(chunk)
+        guard chunk.messageType == transfer.messageType, chunk.count == transfer.count,
+            chunk.totalSize == transfer.totalSize
+        else {
+            throw .inconsistentChunk(
+                transferID: id,
+                reason: "chunk \(chunk.index) describes \(chunk.count) chunks of \(chunk.totalSize) bytes of "
+                    + "\(chunk.messageType), the first described \(transfer.count) of \(transfer.totalSize) bytes of "
+                    + "\(transfer.messageType)")
+        }
+        guard chunk.index >= transfer.nextIndex else { throw .duplicateChunk(transferID: id, index: chunk.index) }
+        guard chunk.index == transfer.nextIndex else {
+            throw .chunkOutOfOrder(transferID: id, expected: transfer.nextIndex, received: chunk.index)
+        }
+        let received = transfer.bytes.count + chunk.data.count
+        guard UInt64(received) <= transfer.totalSize else {
+            throw .inconsistentChunk(
+                transferID: id, reason: "chunks carry more than the declared \(transfer.totalSize) bytes")
+        }
+        let isLast = chunk.index == transfer.count - 1
+        guard isLast || UInt64(received) < transfer.totalSize else {
+            throw .inconsistentChunk(
+                transferID: id,
+                reason: "all \(transfer.totalSize) bytes arrived by chunk \(chunk.index) of \(transfer.count)")
+        }
+        if transfer.bytes.capacity < received {
+            // Geometric growth, but never past the declared size.
+            transfer.bytes.reserveCapacity(
+                Int(min(transfer.totalSize, UInt64(max(received, 2 * transfer.bytes.count)))))
+        }
+        transfer.bytes += chunk.data
+        transfer.nextIndex += 1
+        guard isLast else {
+            transfers[id] = transfer
+            return nil
+        }
+        transfers[id] = nil
+        guard UInt64(received) == transfer.totalSize else {
+            throw .incompleteTransfer(transferID: id, received: received, declared: transfer.totalSize)
+        }
+        return try Message(type: transfer.messageType, payload: transfer.bytes)
+    }
+
+    private func existingOrNew(_ chunk: Chunk) throws(WireError) -> Transfer {
+        if let transfer = transfers[chunk.transferID] { return transfer }
+        guard chunk.index == 0 else {
+            throw .chunkOutOfOrder(transferID: chunk.transferID, expected: 0, received: chunk.index)
+        }
+        guard transfers.count < maxConcurrentTransfers else { throw .tooManyTransfers(limit: maxConcurrentTransfers) }
+        return Transfer(messageType: chunk.messageType, count: chunk.count, totalSize: chunk.totalSize)
+    }
+}

@@ -1,0 +1,102 @@
+import SBNetwork
+import Testing
+
+/// Nodes in other processes: `sb-discovery-probe` runs them and prints what they find.
+@Suite("Discovery across processes", .timeLimit(.minutes(1)))
+struct DiscoveryProcessTests {
+    private let timing = [
+        "--heartbeat-ms", "\(Int(testHeartbeat / .milliseconds(1)))", "--expiry-ms",
+        "\(Int(testExpiry / .milliseconds(1)))",
+    ]
+    /// Processes start slower than tasks: allowance for a fresh process's first heartbeat.
+    private let processSlack = Duration.milliseconds(400)
+
+    @Test("On loopback, a node finds two nodes of another process, which expire once it is killed")
+    func killedProcessOnLoopback() async throws {
+        let network = try LoopbackNetwork()
+        let configuration = network.configuration
+        let service = try network.start("alpha")
+        let probe = try ProbeProcess(
+            [
+                "--nodes", "2", "--namespace", "alpha", "--scope", "loopback", "--group", "\(configuration.group)",
+                "--port", "\(configuration.port)", "--seconds", "20",
+            ] + timing)
+        let me = service.nodeID.description
+        #expect(
+            try await timeUntil { service.peers.count == 2 && probe.peers.values.filter { $0.contains(me) }.count == 2 }
+                != nil)
+        #expect(Set(service.peers.map(\.nodeID.description)) == Set(probe.nodeIDs))
+
+        probe.kill()
+        let expired = try #require(try await timeUntil { service.peers.isEmpty })
+        #expect(expired <= testExpiry + slack)
+        await service.stop()
+    }
+
+    @Test(
+        "With default settings in a network namespace, nodes in two processes find each other; other namespaces stay apart",
+        .enabled(if: NetworkNamespace.unavailableReason == nil, "needs root and iproute2 (CI runs as root)"))
+    func defaultSettingsInNetworkNamespace() async throws {
+        let namespace = try NetworkNamespace()
+        let arguments = ["--namespace", "alpha", "--seconds", "20"] + timing
+        let first = try ProbeProcess(["--nodes", "3"] + arguments, in: namespace.name)
+        let second = try ProbeProcess(["--nodes", "2"] + arguments, in: namespace.name)
+        let stranger = try ProbeProcess(
+            ["--nodes", "1", "--namespace", "beta", "--seconds", "20"] + timing, in: namespace.name)
+        let probes = [first, second, stranger]
+        #expect(try await timeUntil { probes.map(\.nodeIDs.count) == [3, 2, 1] } != nil)
+        // Default scope on a machine whose only interface is loopback falls back to loopback.
+        #expect(Set(probes.flatMap(\.lines).compactMap(\.routes)) == [["multicast(interface: 127.0.0.1)"]])
+
+        let members = Set(first.nodeIDs + second.nodeIDs)
+        func allFound() -> Bool {
+            [first, second].allSatisfy { probe in
+                probe.nodeIDs.indices.allSatisfy { probe.peers[$0] == members.subtracting([probe.nodeIDs[$0]]) }
+            }
+        }
+        let found = try #require(try await timeUntil { allFound() })
+        #expect(found <= testHeartbeat * 2 + processSlack)
+
+        second.kill()
+        let gone = Set(second.nodeIDs)
+        let expired = try #require(try await timeUntil { first.peers.values.allSatisfy { $0.isDisjoint(with: gone) } })
+        #expect(expired <= testExpiry + slack)
+        let reasons = first.lines.filter { $0.type == "left" }.map(\.reason)
+        #expect(reasons == [String?](repeating: "expired", count: 3 * gone.count))
+
+        let strangerID = try #require(stranger.nodeIDs.first)
+        #expect(stranger.peers.values.allSatisfy { $0.isEmpty })
+        #expect(!first.lines.contains { $0.id == strangerID })
+        for probe in probes { probe.kill() }
+    }
+
+    @Test(
+        "Where interfaces cannot multicast, nodes in two network namespaces joined by a veth pair use broadcast",
+        .enabled(if: NetworkNamespace.unavailableReason == nil, "needs root and iproute2 (CI runs as root)"))
+    func broadcastFallbackBetweenNamespaces() async throws {
+        // The veth pair is created inside the namespaces and dies with them: the host's own
+        // interfaces never see these broadcasts.
+        let hosts = [try NetworkNamespace(), try NetworkNamespace()]
+        try hosts[0].ip("link", "add", "sb0", "type", "veth", "peer", "name", "sb1", "netns", hosts[1].name)
+        for (index, host) in hosts.enumerated() {
+            try host.ip("addr", "add", "10.77.0.\(index + 1)/24", "broadcast", "10.77.0.255", "dev", "sb\(index)")
+            try host.ip("link", "set", "sb\(index)", "multicast", "off", "up")
+        }
+        // Discovery picks its routes at start, so the link must be up in both namespaces first.
+        #expect(
+            try await timeUntil { hosts.enumerated().allSatisfy { (try? $1.hasCarrier("sb\($0)")) == true } } != nil)
+        let probes = try hosts.map { host in
+            try ProbeProcess(["--namespace", "alpha", "--seconds", "20"] + timing, in: host.name)
+        }
+        #expect(try await timeUntil { probes.allSatisfy { $0.peers[0]?.count == 1 } } != nil)
+        let routes = probes.flatMap(\.lines).compactMap(\.routes)
+        #expect(
+            routes == [
+                ["broadcast(interface: 10.77.0.1, broadcast: 10.77.0.255)"],
+                ["broadcast(interface: 10.77.0.2, broadcast: 10.77.0.255)"],
+            ])
+        let addresses = probes.map { $0.lines.first { $0.type == "joined" }?.address?.split(separator: ":").first }
+        #expect(addresses == ["10.77.0.2", "10.77.0.1"])
+        for probe in probes { probe.kill() }
+    }
+}
