@@ -39,6 +39,7 @@ let package = Package(
         .testTarget(name: "SBWireTests", dependencies: ["SBWire", "SBTensor"]),
         .testTarget(name: "SBNetworkTests", dependencies: ["SBNetwork"]),
         .testTarget(name: "SBDiscoveryTests", dependencies: ["SBNetwork", "SBWire"]),
+        .testTarget(name: "SBTransportTests", dependencies: ["SBNetwork", "SBWire", "SBTensor"]),
     ],
     swiftLanguageModes: [.v6]
 )

@@ -1,0 +1,79 @@
+import SBWire
+import Synchronization
+
+/// Frames over a ``TCPConnection``: encoded on send, cut from the byte stream by a ``FrameDecoder`` on receive.
+final class TCPFrameChannel: FrameChannel {
+    /// How long a graceful close waits for the peer to close its side.
+    static let closeGracePeriod = Duration.seconds(1)
+    /// The most bytes one read asks for. Each read allocates this much; 256 KiB stays on the heap's fast
+    /// path, where 4 MiB reads were measured 1.5x slower for a 100 MB model (a fresh mapping and page
+    /// faults per read).
+    private static let maxReadSize = 256 * 1024
+    private static let minReadSize = 64 * 1024
+
+    let connection: TCPConnection
+    var localAddress: SocketAddress { connection.localAddress }
+    var remoteAddress: SocketAddress { connection.remoteAddress }
+
+    private let statistics: StatisticsRecorder
+    // Used only by the one receive in progress (FramedPeerConnection serializes them); the mutex makes
+    // that visible to the compiler.
+    private let decoder: Mutex<FrameDecoder>
+
+    init(connection: TCPConnection, maxFramePayload: Int, statistics: StatisticsRecorder) {
+        self.connection = connection
+        self.statistics = statistics
+        decoder = Mutex(FrameDecoder(configuration: .init(maxPayloadSize: maxFramePayload)))
+    }
+
+    func send(_ frame: Frame, deadline: ContinuousClock.Instant?) async throws {
+        let bytes = frame.encoded()
+        do {
+            try await connection.write(bytes, timeout: timeRemaining(until: deadline))
+        } catch let error as NetworkError {
+            throw TransportError.network(error)
+        }
+        statistics.record { $0.bytesSent += bytes.count }
+    }
+
+    func receive(deadline: ContinuousClock.Instant?) async throws -> Frame? {
+        while true {
+            let (frame, needed) = try decoder.withLock { decoder throws(TransportError) in
+                do throws(WireError) {
+                    return (try decoder.nextFrame(), decoder.bytesNeeded)
+                } catch {
+                    throw .malformedData(error)
+                }
+            }
+            if let frame { return frame }
+            let bytes: [UInt8]
+            do {
+                bytes = try await connection.read(
+                    upTo: min(max(needed, Self.minReadSize), Self.maxReadSize), timeout: timeRemaining(until: deadline))
+            } catch let error as NetworkError {
+                throw TransportError.network(error)
+            }
+            guard !bytes.isEmpty else {
+                // The peer finished sending: fine between frames, malformed in the middle of one.
+                try decoder.withLock { decoder throws(TransportError) in
+                    do throws(WireError) {
+                        try decoder.finish()
+                    } catch {
+                        throw .malformedData(error)
+                    }
+                }
+                return nil
+            }
+            statistics.record { $0.bytesReceived += bytes.count }
+            decoder.withLock { $0.append(bytes) }
+        }
+    }
+
+    func close(gracefully: Bool) async {
+        if gracefully {
+            await connection.closeGracefully(timeout: Self.closeGracePeriod)
+        } else {
+            connection.close()
+        }
+    }
+}

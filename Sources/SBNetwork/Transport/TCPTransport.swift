@@ -1,0 +1,79 @@
+import SBWire
+import Synchronization
+
+/// The ``Transport`` over TCP, on the non-blocking ``TCPListener`` and ``TCPConnection`` and SBWire framing.
+///
+/// IPv4 and IPv6 both work; every wait has a timeout; writes apply back-pressure; a peer that sends
+/// anything but well-formed frames is counted in ``statistics`` and disconnected without affecting others.
+///
+/// ```swift
+/// let transport = TCPTransport(configuration: TransportConfiguration(nodeID: .random(), namespaces: ["digits"]))
+/// let listener = try await transport.listen(on: SocketAddress(ip: .anyIPv4, port: 0))
+/// let peer = try await transport.connect(to: try SocketAddress(parsing: "192.168.1.20:7070"))
+/// ```
+public final class TCPTransport: Transport {
+    public let configuration: TransportConfiguration
+    public var statistics: TransportStatistics { recorder.snapshot }
+
+    private let loop: EventLoop
+    private let recorder = StatisticsRecorder()
+    /// The port of the latest listener, announced in hellos so peers can connect back.
+    private let listenPort = Atomic<UInt16>(0)
+
+    /// Creates a transport; nothing is opened until ``listen(on:)`` or ``connect(to:timeout:)``.
+    ///
+    /// - Parameters:
+    ///   - configuration: Identity, secret, limits and timeouts.
+    ///   - loop: The event loop that serves the sockets.
+    public init(configuration: TransportConfiguration, loop: EventLoop = .shared) {
+        self.configuration = configuration
+        self.loop = loop
+    }
+
+    public func listen(on address: SocketAddress) async throws -> PeerListener {
+        let listener: TCPListener
+        do {
+            listener = try TCPListener.bind(to: address, loop: loop)
+        } catch {
+            throw TransportError.network(error)
+        }
+        listenPort.store(listener.localAddress.port, ordering: .releasing)
+        let configuration = configuration
+        let recorder = recorder
+        let hello = try configuration.hello(listenPort: listenPort.load(ordering: .acquiring))
+        return PeerListener(
+            localAddress: listener.localAddress,
+            accept: {
+                do {
+                    let connection = try await listener.accept()
+                    return TCPFrameChannel(
+                        connection: connection, maxFramePayload: configuration.maxFramePayload, statistics: recorder)
+                } catch NetworkError.closed {
+                    return nil
+                } catch is CancellationError {
+                    return nil
+                }
+            },
+            stop: { listener.close() },
+            establish: { channel in
+                try await FramedPeerConnection.establish(
+                    over: channel, role: .responder, localHello: hello, configuration: configuration,
+                    statistics: recorder)
+            })
+    }
+
+    public func connect(to address: SocketAddress, timeout: Duration?) async throws -> any PeerConnection {
+        let hello = try configuration.hello(listenPort: listenPort.load(ordering: .acquiring))
+        let connection: TCPConnection
+        do {
+            connection = try await TCPConnection.connect(
+                to: address, timeout: timeout ?? configuration.connectTimeout, loop: loop)
+        } catch let error as NetworkError {
+            throw TransportError.network(error)
+        }
+        let channel = TCPFrameChannel(
+            connection: connection, maxFramePayload: configuration.maxFramePayload, statistics: recorder)
+        return try await FramedPeerConnection.establish(
+            over: channel, role: .initiator, localHello: hello, configuration: configuration, statistics: recorder)
+    }
+}
