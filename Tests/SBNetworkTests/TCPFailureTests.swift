@@ -5,20 +5,15 @@ import Testing
 struct TCPFailureTests {
     @Test("A read with no data times out close to its deadline")
     func readTimeout() async throws {
-        let listener = try loopbackListener()
-        defer { listener.close() }
-        let (client, server) = try await connectedPair(listener: listener)
-        defer {
-            client.close()
-            server.close()
+        try await withLoopbackPair { client, server in
+            let start = ContinuousClock.now
+            await expectNetworkError(.timedOut(.read)) { try await client.read(upTo: 10, timeout: .milliseconds(150)) }
+            let elapsed = ContinuousClock.now - start
+            #expect(elapsed >= .milliseconds(150) && elapsed < .seconds(5), "took \(elapsed)")
+            // The connection survives a timeout.
+            try await server.write([42], timeout: patience)
+            #expect(try await client.read(upTo: 10, timeout: patience) == [42])
         }
-        let start = ContinuousClock.now
-        await expectNetworkError(.timedOut(.read)) { try await client.read(upTo: 10, timeout: .milliseconds(150)) }
-        let elapsed = ContinuousClock.now - start
-        #expect(elapsed >= .milliseconds(150) && elapsed < .seconds(5), "took \(elapsed)")
-        // The connection survives a timeout.
-        try await server.write([42], timeout: patience)
-        #expect(try await client.read(upTo: 10, timeout: patience) == [42])
     }
 
     @Test("Connecting to a port where nothing listens is refused at once")
@@ -56,38 +51,28 @@ struct TCPFailureTests {
 
     @Test("Cancelling a task waiting in read resumes it promptly with CancellationError")
     func cancelRead() async throws {
-        let listener = try loopbackListener()
-        defer { listener.close() }
-        let (client, server) = try await connectedPair(listener: listener)
-        defer {
-            client.close()
-            server.close()
+        try await withLoopbackPair { client, server in
+            let reader = Task { try await client.read(upTo: 10) }
+            try await Task.sleep(for: .milliseconds(50))
+            let start = ContinuousClock.now
+            reader.cancel()
+            await #expect(throws: CancellationError.self) { try await reader.value }
+            #expect(ContinuousClock.now - start < .seconds(2))
+            // The cancelled wait is gone: a new read can wait and receive.
+            try await server.write([7], timeout: patience)
+            #expect(try await client.read(upTo: 10, timeout: patience) == [7])
         }
-        let reader = Task { try await client.read(upTo: 10) }
-        try await Task.sleep(for: .milliseconds(50))
-        let start = ContinuousClock.now
-        reader.cancel()
-        await #expect(throws: CancellationError.self) { try await reader.value }
-        #expect(ContinuousClock.now - start < .seconds(2))
-        // The cancelled wait is gone: a new read can wait and receive.
-        try await server.write([7], timeout: patience)
-        #expect(try await client.read(upTo: 10, timeout: patience) == [7])
     }
 
     @Test("A task cancelled before it reads does not wait at all")
     func cancelledBeforeRead() async throws {
-        let listener = try loopbackListener()
-        defer { listener.close() }
-        let (client, server) = try await connectedPair(listener: listener)
-        defer {
-            client.close()
-            server.close()
+        try await withLoopbackPair { client, server in
+            let reader = Task {
+                withUnsafeCurrentTask { $0?.cancel() }
+                return try await client.read(upTo: 10)
+            }
+            await #expect(throws: CancellationError.self) { try await reader.value }
         }
-        let reader = Task {
-            withUnsafeCurrentTask { $0?.cancel() }
-            return try await client.read(upTo: 10)
-        }
-        await #expect(throws: CancellationError.self) { try await reader.value }
     }
 
     @Test("The peer closing in the middle of read(exactly:) gives closedByPeer")
@@ -117,18 +102,13 @@ struct TCPFailureTests {
 
     @Test("Two overlapping reads on one connection: the second fails fast")
     func overlappingReads() async throws {
-        let listener = try loopbackListener()
-        defer { listener.close() }
-        let (client, server) = try await connectedPair(listener: listener)
-        defer {
-            client.close()
-            server.close()
+        try await withLoopbackPair { client, server in
+            let first = Task { try await client.read(upTo: 10, timeout: patience) }
+            try await Task.sleep(for: .milliseconds(50))
+            await expectNetworkError(.concurrentOperation(.read)) { try await client.read(upTo: 10) }
+            try await server.write([3], timeout: patience)
+            #expect(try await first.value == [3])
         }
-        let first = Task { try await client.read(upTo: 10, timeout: patience) }
-        try await Task.sleep(for: .milliseconds(50))
-        await expectNetworkError(.concurrentOperation(.read)) { try await client.read(upTo: 10) }
-        try await server.write([3], timeout: patience)
-        #expect(try await first.value == [3])
     }
 
     @Test("Shutting down an event loop wakes its waiters, and later calls fail")

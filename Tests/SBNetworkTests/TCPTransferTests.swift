@@ -50,78 +50,63 @@ struct TCPTransferTests {
 
     @Test("1,000 small messages arrive complete and in order")
     func orderedMessages() async throws {
-        let listener = try loopbackListener()
-        defer { listener.close() }
-        let (client, server) = try await connectedPair(listener: listener)
-        defer {
-            client.close()
-            server.close()
-        }
-        let count = 1_000
-        async let sending: Void = {
-            for index in 0..<count {
-                let number = UInt32(index)
-                let message =
-                    (0..<4).map { UInt8(truncatingIfNeeded: number >> ($0 * 8)) } + [UInt8](repeating: 0xAB, count: 28)
-                try await client.write(message, timeout: patience)
+        try await withLoopbackPair { client, server in
+            let count = 1_000
+            async let sending: Void = {
+                for index in 0..<count {
+                    let number = UInt32(index)
+                    let message =
+                        (0..<4).map { UInt8(truncatingIfNeeded: number >> ($0 * 8)) } + [UInt8](repeating: 0xAB, count: 28)
+                    try await client.write(message, timeout: patience)
+                }
+            }()
+            var received: [UInt32] = []
+            for _ in 0..<count {
+                let message = try await server.read(exactly: 32, timeout: patience)
+                received.append(message.prefix(4).reversed().reduce(0) { $0 << 8 | UInt32($1) })
+                #expect(message.suffix(28).allSatisfy { $0 == 0xAB })
             }
-        }()
-        var received: [UInt32] = []
-        for _ in 0..<count {
-            let message = try await server.read(exactly: 32, timeout: patience)
-            received.append(message.prefix(4).reversed().reduce(0) { $0 << 8 | UInt32($1) })
-            #expect(message.suffix(28).allSatisfy { $0 == 0xAB })
+            try await sending
+            #expect(received == (0..<UInt32(count)).map { $0 })
         }
-        try await sending
-        #expect(received == (0..<UInt32(count)).map { $0 })
     }
 
     @Test("64 MB each way at once arrive intact")
     func fullDuplexBulk() async throws {
-        let listener = try loopbackListener()
-        defer { listener.close() }
-        let (client, server) = try await connectedPair(listener: listener)
-        defer {
-            client.close()
-            server.close()
+        try await withLoopbackPair { client, server in
+            let blockSize = 1 << 20
+            let blocks = 64
+            async let clientSends: Void = sendBlocks(blocks, of: blockSize, on: client)
+            async let serverSends: Void = sendBlocks(blocks, of: blockSize, on: server)
+            async let clientReceives = receiveBlocks(blocks, of: blockSize, on: client)
+            async let serverReceives = receiveBlocks(blocks, of: blockSize, on: server)
+            let (_, _, clientGot, serverGot) = try await (clientSends, serverSends, clientReceives, serverReceives)
+            #expect(clientGot == blocks)
+            #expect(serverGot == blocks)
         }
-        let blockSize = 1 << 20
-        let blocks = 64
-        async let clientSends: Void = sendBlocks(blocks, of: blockSize, on: client)
-        async let serverSends: Void = sendBlocks(blocks, of: blockSize, on: server)
-        async let clientReceives = receiveBlocks(blocks, of: blockSize, on: client)
-        async let serverReceives = receiveBlocks(blocks, of: blockSize, on: server)
-        let (_, _, clientGot, serverGot) = try await (clientSends, serverSends, clientReceives, serverReceives)
-        #expect(clientGot == blocks)
-        #expect(serverGot == blocks)
     }
 
     @Test("A write waits while the peer does not read (back-pressure), then completes when it does")
     func writeWaitsForReader() async throws {
-        let listener = try loopbackListener()
-        defer { listener.close() }
-        let (client, server) = try await connectedPair(listener: listener)
-        defer {
-            client.close()
-            server.close()
+        try await withLoopbackPair { client, server in
+            // Far more than loopback's socket buffers can hold (a few MB), so the write must suspend
+            // rather than queue the rest in the process.
+            let size = 64 << 20
+            let finished = Flag()
+            let writer = Task {
+                try await client.write([UInt8](repeating: 7, count: size), timeout: patience)
+                finished.set()
+            }
+            try await Task.sleep(for: .milliseconds(300))
+            #expect(!finished.isSet, "a 64 MB write completed while nobody read")
+            var received = 0
+            for _ in 0..<(size >> 12) where received < size {
+                received += try await server.read(upTo: 1 << 20, timeout: patience).count
+            }
+            try await writer.value
+            #expect(received == size)
+            #expect(finished.isSet)
         }
-        // Far more than loopback's socket buffers can hold (a few MB), so the write must suspend
-        // rather than queue the rest in the process.
-        let size = 64 << 20
-        let finished = Flag()
-        let writer = Task {
-            try await client.write([UInt8](repeating: 7, count: size), timeout: patience)
-            finished.set()
-        }
-        try await Task.sleep(for: .milliseconds(300))
-        #expect(!finished.isSet, "a 64 MB write completed while nobody read")
-        var received = 0
-        for _ in 0..<(size >> 12) where received < size {
-            received += try await server.read(upTo: 1 << 20, timeout: patience).count
-        }
-        try await writer.value
-        #expect(received == size)
-        #expect(finished.isSet)
     }
 
     @Test("200 concurrent connections on one event loop each get their own echo")

@@ -18,6 +18,18 @@ func connectedPair(listener: TCPListener) async throws -> (client: TCPConnection
     return (client, try await accepted)
 }
 
+/// Runs `body` with a connected loopback pair, then closes both ends and their listener.
+func withLoopbackPair(_ body: (_ client: TCPConnection, _ server: TCPConnection) async throws -> Void) async throws {
+    let listener = try loopbackListener()
+    defer { listener.close() }
+    let (client, server) = try await connectedPair(listener: listener)
+    defer {
+        client.close()
+        server.close()
+    }
+    try await body(client, server)
+}
+
 /// Serves connections from `listener` by echoing every byte until the peer finishes; ends when the listener closes.
 func startEchoServer(_ listener: TCPListener) -> Task<Void, Never> {
     Task {
