@@ -55,8 +55,8 @@ struct TCPTransferTests {
             async let sending: Void = {
                 for index in 0..<count {
                     let number = UInt32(index)
-                    let message =
-                        (0..<4).map { UInt8(truncatingIfNeeded: number >> ($0 * 8)) } + [UInt8](repeating: 0xAB, count: 28)
+                    let prefix = (0..<4).map { UInt8(truncatingIfNeeded: number >> ($0 * 8)) }
+                    let message = prefix + [UInt8](repeating: 0xAB, count: 28)
                     try await client.write(message, timeout: patience)
                 }
             }()
