@@ -2,8 +2,8 @@ import Foundation
 import SBNetwork
 import SBWire
 
-/// Runs discovery services in one process and prints what they find, one JSON object a line, so
-/// that tests can run nodes in other processes and inside network namespaces.
+/// Runs discovery services, or one full node (``ProbeNode``), in one process and prints what they find,
+/// one JSON object a line, so that tests can run nodes in other processes and inside network namespaces.
 @main
 struct Probe {
     static func main() async {
@@ -15,7 +15,7 @@ struct Probe {
             exit(64)
         }
         do {
-            try await run(options)
+            if options.runsNode { try await ProbeNode.run(options) } else { try await run(options) }
         } catch {
             FileHandle.standardError.write(Data("sb-discovery-probe: \(error)\n".utf8))
             exit(1)

@@ -2,12 +2,22 @@ import SBNetwork
 import SBWire
 
 /// The probe's command line: `sb-discovery-probe [--nodes N] [--namespace NAME]... [--scope lan|loopback]
-/// [--group IP] [--port P] [--heartbeat-ms MS] [--expiry-ms MS] --seconds S`.
+/// [--group IP] [--port P] [--heartbeat-ms MS] [--expiry-ms MS] [--seed HOST:PORT]... [--exchange-ms MS]
+/// [--serve-model yes] [--fetch-model yes] --seconds S`.
+///
+/// `--seed`, `--serve-model` and `--fetch-model` run one full node (see ``ProbeNode``) instead of bare
+/// discovery services.
 struct ProbeOptions {
     var nodes = 1
     var namespaces: [String] = []
     var configuration = DiscoveryConfiguration()
     var duration = Duration.zero
+    var membership = MembershipConfiguration()
+    var servesModel = false
+    var fetchesModel = false
+
+    /// Whether to run one node with a transport, membership and model serving.
+    var runsNode: Bool { !membership.seeds.isEmpty || servesModel || fetchesModel }
 
     /// Why the command line cannot be used, printed with the usage line.
     struct UsageError: Error, CustomStringConvertible {
@@ -35,11 +45,32 @@ struct ProbeOptions {
             case "--heartbeat-ms": configuration.heartbeatInterval = .milliseconds(try Self.number(value, flag))
             case "--expiry-ms": configuration.expiry = .milliseconds(try Self.number(value, flag))
             case "--seconds": duration = .milliseconds(try Self.number(value, flag, limit: 3_600) * 1000)
+            case "--seed":
+                do {
+                    membership.seeds.append(try SocketAddress(parsing: value))
+                } catch {
+                    throw UsageError(description: "--seed: \(error)")
+                }
+            case "--exchange-ms":
+                membership.exchangeInterval = .milliseconds(try Self.number(value, flag))
+                membership.expiry = membership.exchangeInterval * 3.5
+            case "--serve-model": servesModel = try Self.yes(value, flag)
+            case "--fetch-model": fetchesModel = try Self.yes(value, flag)
             default: throw UsageError(description: "unknown option \(flag)")
             }
         }
         guard duration > .zero else { throw UsageError(description: "--seconds is required, so a probe always ends") }
         guard !namespaces.isEmpty else { throw UsageError(description: "give at least one --namespace") }
+        guard !runsNode || nodes == 1 else {
+            throw UsageError(description: "--seed, --serve-model and --fetch-model run exactly one node")
+        }
+    }
+
+    private static func yes(_ text: String, _ flag: String) throws(UsageError) -> Bool {
+        guard let value = ["yes": true, "no": false][text] else {
+            throw UsageError(description: "\(flag) is yes or no, not \(text)")
+        }
+        return value
     }
 
     private static func number(_ text: String, _ flag: String, limit: Int = 100_000) throws(UsageError) -> Int {

@@ -3,7 +3,8 @@ import SBNetwork
 
 /// One line of the probe's output: a JSON object per event, written as it happens.
 struct ProbeReport: Codable {
-    /// `started`, `joined`, `updated`, `left`, `statistics` or `stopped`.
+    /// `started`, `joined`, `updated`, `left`, `statistics` or `stopped`; a full node also reports
+    /// `model` (the model it serves), `fetched` and `fetchFailed`.
     var type: String
     /// The index of the probe's node the line is about.
     var node: Int
@@ -15,6 +16,8 @@ struct ProbeReport: Codable {
     var ignored: Int?
     var accepted: Int?
     var routes: [String]?
+    /// A model's tensors, for checking that a fetched model is bit-identical to the served one.
+    var model: [ProbeModel.Fingerprint]?
 
     init(type: String, node: Int, id: String) {
         self.type = type
@@ -33,6 +36,18 @@ struct ProbeReport: Codable {
         id = peer.nodeID.description
         address = peer.address.description
         namespaces = peer.namespaces.map(\.description).sorted()
+    }
+
+    init(event: MembershipEvent, node: Int) {
+        switch event {
+        case .joined: type = "joined"
+        case .updated: type = "updated"
+        case .left: type = "left"
+        }
+        self.node = node
+        id = event.member.nodeID.description
+        address = event.member.address.description
+        namespaces = [event.member.namespace]
     }
 
     /// Writes the line and flushes it, so a reader sees it even if the probe is killed next.

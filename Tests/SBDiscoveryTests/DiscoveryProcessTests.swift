@@ -68,6 +68,8 @@ struct DiscoveryProcessTests {
         #expect(stranger.peers.values.allSatisfy { $0.isEmpty })
         #expect(!first.lines.contains { $0.id == strangerID })
         for probe in probes { probe.kill() }
+        // Optimized builds may end a value's lifetime after its last use, deleting the namespace early.
+        withExtendedLifetime(namespace) {}
     }
 
     @Test(
@@ -98,5 +100,7 @@ struct DiscoveryProcessTests {
         let addresses = probes.map { $0.lines.first { $0.type == "joined" }?.address?.split(separator: ":").first }
         #expect(addresses == ["10.77.0.2", "10.77.0.1"])
         for probe in probes { probe.kill() }
+        // Optimized builds may end a value's lifetime after its last use, deleting the namespaces early.
+        withExtendedLifetime(hosts) {}
     }
 }

@@ -14,6 +14,14 @@ struct ProbeLine: Decodable, Equatable {
     var address: String?
     var reason: String?
     var routes: [String]?
+    var model: [TensorFingerprint]?
+}
+
+/// A tensor as the probe prints it: name, shape and data bytes in hexadecimal.
+struct TensorFingerprint: Decodable, Equatable {
+    var name: String
+    var shape: [Int]
+    var data: String
 }
 
 /// An `sb-discovery-probe` process (built with the tests), optionally inside a network namespace,
