@@ -40,6 +40,7 @@ let package = Package(
         .testTarget(name: "SBNetworkTests", dependencies: ["SBNetwork"]),
         .testTarget(name: "SBDiscoveryTests", dependencies: ["SBNetwork", "SBWire"]),
         .testTarget(name: "SBTransportTests", dependencies: ["SBNetwork", "SBWire", "SBTensor"]),
+        .testTarget(name: "ScatterbrainedTests", dependencies: ["Scatterbrained"]),
     ],
     swiftLanguageModes: [.v6]
 )
