@@ -4,6 +4,7 @@ import Foundation
 let arguments = Array(CommandLine.arguments.dropFirst())
 let suites: [String: (Int) throws -> [String: Any]] = [
     "learning": LearningBenchmarks.run,
+    "network": NetworkBenchmarks.run,
     "wire": WireBenchmarks.run,
 ]
 

@@ -49,6 +49,37 @@ struct ChunkingTests {
         #expect(assembler.pendingTransferCount == 0 && assembler.bufferedByteCount == 0)
     }
 
+    @Test("A chunk's parts, which share the tensors' storage, are its encoded bytes")
+    func encodedParts() throws {
+        for frame in try Self.model.frames(transferID: 3, maxPayloadSize: 100_000) {
+            #expect(Array(frame.encodedParts().joined()) == frame.encoded())
+        }
+    }
+
+    @Test("A frame body received in place decodes like one appended, whatever the read sizes")
+    func receiveInPlace() throws {
+        var generator = SeededGenerator(seed: 4)
+        for frame in try Self.model.frames(transferID: 3, maxPayloadSize: 100_000) {
+            let bytes = frame.encoded()
+            var decoder = FrameDecoder()
+            decoder.append(Array(bytes[..<20]))
+            #expect(try decoder.nextFrame() == nil)
+            var offset = 20
+            while decoder.isAwaitingFrameBody {
+                let read = try #require(
+                    decoder.receiveFrameBody { space in
+                        let count = min(space.count, Int.random(in: 1...30_000, using: &generator))
+                        bytes[offset..<offset + count].withUnsafeBytes { space.copyMemory(from: $0) }
+                        return (count, count)
+                    })
+                offset += read
+            }
+            #expect(offset == bytes.count)
+            #expect(try decoder.nextFrame() == frame)
+            #expect(decoder.bufferedByteCount == 0)
+        }
+    }
+
     @Test("Interleaved transfers reassemble independently")
     func interleaved() throws {
         let first = try Self.chunks(transferID: 1)

@@ -4,31 +4,49 @@ import Testing
 
 @Suite("CRC-32C, SHA-256, HMAC-SHA256 and HKDF against published vectors")
 struct CryptoTests {
-    @Test("CRC-32C check value and the RFC 3720 (iSCSI) examples")
-    func crc32cVectors() {
-        #expect(CRC32C.checksum(utf8("123456789")) == 0xE306_9283)
-        #expect(CRC32C.checksum([UInt8]()) == 0)
-        #expect(CRC32C.checksum([UInt8](repeating: 0, count: 32)) == 0x8A91_36AA)
-        #expect(CRC32C.checksum([UInt8](repeating: 0xFF, count: 32)) == 0x62A8_AB43)
-        #expect(CRC32C.checksum(Array(0..<32)) == 0x46DD_794E)
-        #expect(CRC32C.checksum(Array((0..<32).reversed())) == 0x113F_DB5C)
+    @Test(
+        "CRC-32C check value and the RFC 3720 (iSCSI) examples",
+        arguments: [CRC32C.Implementation.automatic, .portable])
+    func crc32cVectors(implementation: CRC32C.Implementation) {
+        func crc(_ bytes: [UInt8]) -> UInt32 { CRC32C.checksum(bytes, implementation: implementation) }
+        #expect(crc(utf8("123456789")) == 0xE306_9283)
+        #expect(crc([]) == 0)
+        #expect(crc([UInt8](repeating: 0, count: 32)) == 0x8A91_36AA)
+        #expect(crc([UInt8](repeating: 0xFF, count: 32)) == 0x62A8_AB43)
+        #expect(crc(Array(0..<32)) == 0x46DD_794E)
+        #expect(crc(Array((0..<32).reversed())) == 0x113F_DB5C)
     }
 
-    @Test("Slicing-by-8 matches a bit-at-a-time CRC at every length, offset and split")
-    func crc32cMatchesReference() {
+    @Test(
+        "Both CRC-32C paths match a bit-at-a-time CRC at every length, offset and split",
+        arguments: [CRC32C.Implementation.automatic, .portable])
+    func crc32cMatchesReference(implementation: CRC32C.Implementation) {
         var generator = SeededGenerator(seed: 11)
         let data = (0..<300).map { _ in UInt8.random(in: 0...255, using: &generator) }
         for length in 0..<80 {
             for offset in 0..<9 {
                 let slice = data[offset..<offset + length]
-                #expect(CRC32C.checksum(slice) == referenceCRC32C(slice))
+                #expect(CRC32C.checksum(slice, implementation: implementation) == referenceCRC32C(slice))
             }
         }
         for split in 0...data.count {
-            var crc = CRC32C()
+            var crc = CRC32C(implementation: implementation)
             crc.update(data[..<split])
             crc.update(data[split...])
             #expect(crc.value == referenceCRC32C(data[...]))
+        }
+    }
+
+    @Test("The hardware CRC-32C's interleaved long-input path agrees with the portable one")
+    func crc32cLongInputs() {
+        var generator = SeededGenerator(seed: 12)
+        let data = (0..<100_000).map { _ in UInt8.random(in: 0...255, using: &generator) }
+        // Around multiples of the 3 × 4096-byte interleaved stride, at unaligned offsets.
+        for length in [12_287, 12_288, 12_289, 24_576, 36_871, 99_993] {
+            for offset in [0, 1, 7] {
+                let slice = data[offset..<offset + length]
+                #expect(CRC32C.checksum(slice) == CRC32C.checksum(slice, implementation: .portable))
+            }
         }
     }
 

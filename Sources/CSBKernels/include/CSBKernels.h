@@ -10,6 +10,9 @@
  * so that repeated small products do not allocate.
  */
 
+#include <stddef.h>
+#include <stdint.h>
+
 #ifdef __cplusplus
 extern "C" {
 #endif
@@ -29,6 +32,19 @@ const char *sb_sgemm_kernel(void);
 /// Forces the portable kernel (for tests that compare both paths): 1 = force generic, 0 = automatic.
 /// The setting is process-wide.
 void sb_sgemm_force_generic(int force);
+
+/// 1 if this CPU computes CRC-32C in hardware (x86-64 SSE 4.2), so that
+/// sb_crc32c_hardware_update may be called; 0 otherwise.
+int sb_crc32c_hardware_available(void);
+
+/// Advances a CRC-32C register (reflected polynomial 0x82F63B78, no pre- or post-inversion:
+/// the caller starts from 0xFFFFFFFF and inverts the result) over count bytes.
+/// Only call it when sb_crc32c_hardware_available() returned 1.
+uint32_t sb_crc32c_hardware_update(uint32_t crc, const void *bytes, size_t count);
+
+/// Hints that [base, base + count) will be written in full soon, so the system may back it with
+/// huge pages (Linux transparent huge pages); a no-op elsewhere. The memory must be owned by the caller.
+void sb_advise_huge_pages(void *base, size_t count);
 
 #ifdef __cplusplus
 }

@@ -23,6 +23,11 @@ final class FramedPeerConnection: PeerConnection {
         var assembler: ChunkAssembler
     }
 
+    /// The largest frame payload this side sends, below the peer's limit: a 1 MiB chunk stays in the
+    /// CPU cache between its checksum and its copy into the reassembly buffer, where a 16 MiB one
+    /// would be fetched from memory twice.
+    private static let chunkFramePayload = 1 << 20
+
     private let channel: any FrameChannel
     private let maxFramePayload: Int
     private let statistics: StatisticsRecorder
@@ -60,7 +65,8 @@ final class FramedPeerConnection: PeerConnection {
             let frames: ChunkedFrames
             do throws(WireError) {
                 frames = try message.frames(
-                    transferID: transferID, maxPayloadSize: maxFramePayload, version: protocolVersion)
+                    transferID: transferID, maxPayloadSize: min(maxFramePayload, Self.chunkFramePayload),
+                    version: protocolVersion)
             } catch {
                 throw TransportError.unsendable(error)
             }

@@ -10,6 +10,9 @@ final class TCPFrameChannel: FrameChannel {
     /// faults per read).
     private static let maxReadSize = 256 * 1024
     private static let minReadSize = 64 * 1024
+    /// Frames above this size go out as a write per part (header, payload pieces, trailer) rather
+    /// than as one encoded copy; below it, one write keeps a small message in one TCP segment.
+    private static let gatherThreshold = 64 * 1024
 
     let connection: TCPConnection
     var localAddress: SocketAddress { connection.localAddress }
@@ -27,13 +30,16 @@ final class TCPFrameChannel: FrameChannel {
     }
 
     func send(_ frame: Frame, deadline: ContinuousClock.Instant?) async throws {
-        let bytes = frame.encoded()
         do {
-            try await connection.write(bytes, timeout: timeRemaining(until: deadline))
+            if frame.encodedByteCount < Self.gatherThreshold {
+                try await connection.write(frame.encoded(), timeout: timeRemaining(until: deadline))
+            } else {
+                try await connection.write(frame.encodedParts(), deadline: deadline)
+            }
         } catch let error as NetworkError {
             throw TransportError.network(error)
         }
-        statistics.record { $0.bytesSent += bytes.count }
+        statistics.record { $0.bytesSent += frame.encodedByteCount }
     }
 
     func receive(deadline: ContinuousClock.Instant?) async throws -> Frame? {
@@ -46,6 +52,7 @@ final class TCPFrameChannel: FrameChannel {
                 }
             }
             if let frame { return frame }
+            if try await receiveFrameBody(deadline: deadline) { continue }
             let bytes: [UInt8]
             do {
                 bytes = try await connection.read(
@@ -67,6 +74,33 @@ final class TCPFrameChannel: FrameChannel {
             statistics.record { $0.bytesReceived += bytes.count }
             decoder.withLock { $0.append(bytes) }
         }
+    }
+
+    /// Reads the rest of a frame whose header has arrived straight into the decoder's storage for it.
+    ///
+    /// - Returns: false if no frame body is awaited; true once some bytes were read.
+    private func receiveFrameBody(deadline: ContinuousClock.Instant?) async throws -> Bool {
+        guard decoder.withLock({ $0.isAwaitingFrameBody }) else { return false }
+        let received: Int
+        do {
+            received = try await connection.read(deadline: deadline) { receive throws(NetworkError) in
+                try decoder.withLock { decoder throws(NetworkError) in
+                    try decoder.receiveFrameBody { space throws(NetworkError) in
+                        let received = try receive(space)
+                        return (received ?? 0, received)
+                    } ?? 0
+                }
+            }
+        } catch let error as NetworkError {
+            throw TransportError.network(error)
+        }
+        // The peer stopped in the middle of a frame.
+        guard received > 0 else {
+            throw TransportError.malformedData(
+                .truncatedFrame(bufferedBytes: decoder.withLock { $0.bufferedByteCount }))
+        }
+        statistics.record { $0.bytesReceived += received }
+        return true
     }
 
     func close(gracefully: Bool) async {

@@ -61,9 +61,11 @@ public struct FrameAuthenticator: Sendable {
         append(sequence, to: &prefix)
         prefix += Frame.headerPrefix(
             version: frame.version, type: frame.type.rawValue, flags: FrameFlags.authenticated.rawValue,
-            payloadCount: frame.payload.count)
+            payloadCount: frame.payloadCount)
         mac.update(prefix)
-        mac.update(frame.payload)
+        for segment in frame.segments {
+            mac.update(segment)
+        }
         return mac.finalized()
     }
 }

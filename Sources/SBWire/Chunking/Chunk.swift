@@ -20,7 +20,9 @@ public struct Chunk: Sendable, Equatable {
     /// The size of the whole message payload.
     public let totalSize: UInt64
     /// This chunk's slice of the payload; empty only in the single chunk of an empty payload.
-    public let data: [UInt8]
+    public var data: [UInt8] { Array(bytes) }
+    /// The slice as stored: a received chunk shares its frame's payload instead of copying it.
+    let bytes: ArraySlice<UInt8>
 
     /// Creates a chunk.
     ///
@@ -29,6 +31,15 @@ public struct Chunk: Sendable, Equatable {
     ///   or larger than `totalSize`.
     public init(
         transferID: UInt64, messageType: MessageType, index: UInt32, count: UInt32, totalSize: UInt64, data: [UInt8]
+    ) throws(WireError) {
+        try self.init(
+            transferID: transferID, messageType: messageType, index: index, count: count, totalSize: totalSize,
+            bytes: data[...])
+    }
+
+    init(
+        transferID: UInt64, messageType: MessageType, index: UInt32, count: UInt32, totalSize: UInt64,
+        bytes data: ArraySlice<UInt8>
     ) throws(WireError) {
         guard messageType != .chunk else {
             throw .invalidValue(field: "chunk message type", reason: "chunks cannot contain chunks")
@@ -45,7 +56,7 @@ public struct Chunk: Sendable, Equatable {
         self.index = index
         self.count = count
         self.totalSize = totalSize
-        self.data = data
+        bytes = data
     }
 
     /// Writes the fields before the data; shared with ``ChunkedFrames``, which writes the data
@@ -67,7 +78,7 @@ extension Chunk: PayloadCodable {
         Self.writeHeader(
             transferID: transferID, messageType: messageType, index: index, count: count, totalSize: totalSize,
             into: &writer)
-        writer.write(raw: data)
+        writer.write(raw: bytes)
     }
 
     init(from reader: inout ByteReader) throws(WireError) {
@@ -79,6 +90,6 @@ extension Chunk: PayloadCodable {
         let totalSize = try reader.read(UInt64.self, field: "chunk total size")
         try self.init(
             transferID: transferID, messageType: messageType, index: index, count: count, totalSize: totalSize,
-            data: reader.readRemaining())
+            bytes: reader.readRemainingSlice())
     }
 }

@@ -1,3 +1,5 @@
+import CSBKernels
+
 /// Reassembles chunked messages, within limits on their size and number.
 ///
 /// Chunks of one transfer must arrive in order (the stream delivers them so); a duplicate, a gap,
@@ -89,7 +91,7 @@ public struct ChunkAssembler: Sendable {
         guard chunk.index == transfer.nextIndex else {
             throw .chunkOutOfOrder(transferID: id, expected: transfer.nextIndex, received: chunk.index)
         }
-        let received = transfer.bytes.count + chunk.data.count
+        let received = transfer.bytes.count + chunk.bytes.count
         guard UInt64(received) <= transfer.totalSize else {
             throw .inconsistentChunk(
                 transferID: id, reason: "chunks carry more than the declared \(transfer.totalSize) bytes")
@@ -100,12 +102,15 @@ public struct ChunkAssembler: Sendable {
                 transferID: id,
                 reason: "all \(transfer.totalSize) bytes arrived by chunk \(chunk.index) of \(transfer.count)")
         }
-        if transfer.bytes.capacity < received {
-            // Geometric growth, but never past the declared size.
-            transfer.bytes.reserveCapacity(
-                Int(min(transfer.totalSize, UInt64(max(received, 2 * transfer.bytes.count)))))
+        if transfer.bytes.isEmpty {
+            // Room for the declared size at once, so the buffer never moves; large allocations are
+            // mapped lazily, so memory is committed only as bytes arrive.
+            transfer.bytes = [UInt8](unsafeUninitializedCapacity: Int(transfer.totalSize)) { storage, initialized in
+                sb_advise_huge_pages(storage.baseAddress, storage.count)
+                initialized = 0
+            }
         }
-        transfer.bytes += chunk.data
+        transfer.bytes += chunk.bytes
         transfer.nextIndex += 1
         guard isLast else {
             transfers[id] = transfer
@@ -118,8 +123,10 @@ public struct ChunkAssembler: Sendable {
         return try Message(type: transfer.messageType, payload: transfer.bytes)
     }
 
-    private func existingOrNew(_ chunk: Chunk) throws(WireError) -> Transfer {
-        if let transfer = transfers[chunk.transferID] { return transfer }
+    /// Takes the chunk's transfer out of the table (so that appending does not copy a buffer the
+    /// table still shares), or starts it.
+    private mutating func existingOrNew(_ chunk: Chunk) throws(WireError) -> Transfer {
+        if let transfer = transfers.removeValue(forKey: chunk.transferID) { return transfer }
         guard chunk.index == 0 else {
             throw .chunkOutOfOrder(transferID: chunk.transferID, expected: 0, received: chunk.index)
         }

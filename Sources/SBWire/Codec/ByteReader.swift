@@ -45,6 +45,19 @@ public struct ByteReader: Sendable {
         return Array(bytes[position..<position + count])
     }
 
+    /// Reads exactly `count` bytes as a slice sharing the reader's storage, for large fields.
+    mutating func readSlice(count: Int, field: String) throws(WireError) -> ArraySlice<UInt8> {
+        try require(count, field: field)
+        defer { position += count }
+        return bytes[position..<position + count]
+    }
+
+    /// Reads everything that remains as a slice sharing the reader's storage.
+    mutating func readRemainingSlice() -> ArraySlice<UInt8> {
+        defer { position = bytes.count }
+        return bytes[position...]
+    }
+
     /// Reads everything that remains.
     public mutating func readRemaining() -> [UInt8] {
         defer { position = bytes.count }

@@ -11,17 +11,49 @@
 /// send(writer.bytes)
 /// ```
 public struct ByteWriter: Sendable {
+    /// Large byte strings written with ``write(shared:)``, each preceded by the bytes written
+    /// before it; `tail` follows the last.
+    private var parts: [ArraySlice<UInt8>] = []
+    private var tail: [UInt8] = []
+
     /// Everything written so far.
-    public private(set) var bytes: [UInt8] = []
+    public var bytes: [UInt8] {
+        guard !parts.isEmpty else { return tail }
+        var joined = [UInt8]()
+        joined.reserveCapacity(count)
+        for part in parts {
+            joined += part
+        }
+        return joined + tail
+    }
+
+    /// The number of bytes written so far.
+    public var count: Int { parts.reduce(tail.count) { $0 + $1.count } }
+
+    /// Everything written so far, in pieces whose concatenation is ``bytes``: a large byte string
+    /// written with ``write(shared:)`` is one of them, not a copy.
+    var segments: [ArraySlice<UInt8>] { parts + [tail[...]] }
 
     /// Creates an empty writer with room for `capacity` bytes.
     public init(capacity: Int = 0) {
-        bytes.reserveCapacity(capacity)
+        tail.reserveCapacity(capacity)
     }
+
+    /// Appends bytes as they are, keeping a large run as a reference rather than a copy (see
+    /// ``segments``), so a model's weights are copied once, into the frames that carry them.
+    mutating func write(shared raw: ArraySlice<UInt8>) {
+        guard raw.count >= Self.sharedThreshold else { return write(raw: raw) }
+        parts.append(tail[...])
+        parts.append(raw)
+        tail = []
+    }
+
+    /// Below this size a shared write is copied: one more piece would cost more than the bytes.
+    private static let sharedThreshold = 4_096
 
     /// Appends an integer, little-endian.
     public mutating func write<T: FixedWidthInteger>(_ value: T) {
-        withUnsafeBytes(of: value.littleEndian) { bytes.append(contentsOf: $0) }
+        withUnsafeBytes(of: value.littleEndian) { tail.append(contentsOf: $0) }
     }
 
     /// Appends a `Float` as its IEEE 754 bit pattern, little-endian.
@@ -31,7 +63,7 @@ public struct ByteWriter: Sendable {
 
     /// Appends bytes as they are, with no length prefix.
     public mutating func write(raw: some Collection<UInt8>) {
-        bytes.append(contentsOf: raw)
+        tail.append(contentsOf: raw)
     }
 
     /// Appends a string as a UInt16 byte count followed by its UTF-8 bytes.
@@ -57,14 +89,14 @@ public struct ByteWriter: Sendable {
         let utf8 = Array(string.utf8)
         precondition(utf8.count <= Int(UInt16.max), "string fields are validated before encoding")
         write(UInt16(utf8.count))
-        bytes.append(contentsOf: utf8)
+        tail.append(contentsOf: utf8)
     }
 
     /// Appends a byte string whose length the caller has validated.
     mutating func write(checkedLengthPrefixed raw: [UInt8]) {
         precondition(raw.count <= Int(UInt32.max), "byte string fields are validated before encoding")
         write(UInt32(raw.count))
-        bytes.append(contentsOf: raw)
+        tail.append(contentsOf: raw)
     }
 
     /// Throws unless `value` is at most `limit`.

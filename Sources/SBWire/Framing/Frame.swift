@@ -21,7 +21,14 @@ public struct Frame: Sendable, Equatable {
     /// What the payload holds.
     public let type: MessageType
     /// The encoded message, at most ``WireProtocol/maxFramePayload`` bytes.
-    public let payload: [UInt8]
+    public var payload: [UInt8] { segments.count == 1 ? contiguousPayload : Array(segments.joined()) }
+    /// The payload in pieces whose concatenation is ``payload``: a chunk built for sending keeps the
+    /// model's own storage as a piece, so that its bytes go from the tensor to the socket uncopied.
+    let segments: [ArraySlice<UInt8>]
+    /// The payload of a frame built from one array (every received frame), handed out without a copy.
+    private let contiguousPayload: [UInt8]
+    /// The payload's length.
+    let payloadCount: Int
     /// The HMAC-SHA256 tag set by ``FrameAuthenticator/seal(_:)``, or nil for an untagged frame.
     public internal(set) var authenticationTag: [UInt8]?
 
@@ -40,8 +47,27 @@ public struct Frame: Sendable, Equatable {
     init(version: UInt8, type: MessageType, payload: [UInt8], authenticationTag: [UInt8]?) {
         self.version = version
         self.type = type
-        self.payload = payload
+        segments = [payload[...]]
+        contiguousPayload = payload
+        payloadCount = payload.count
         self.authenticationTag = authenticationTag
+    }
+
+    /// A frame whose payload is the concatenation of `segments`, which the caller keeps within the
+    /// frame limit.
+    init(version: UInt8, type: MessageType, segments: [ArraySlice<UInt8>]) {
+        self.version = version
+        self.type = type
+        // One piece is kept as an array, which is what `payload` then returns.
+        contiguousPayload = segments.count == 1 ? Array(segments[0]) : []
+        self.segments = segments.count == 1 ? [contiguousPayload[...]] : segments
+        payloadCount = segments.reduce(0) { $0 + $1.count }
+        authenticationTag = nil
+    }
+
+    public static func == (lhs: Frame, rhs: Frame) -> Bool {
+        lhs.version == rhs.version && lhs.type == rhs.type && lhs.authenticationTag == rhs.authenticationTag
+            && lhs.payloadCount == rhs.payloadCount && lhs.segments.joined().elementsEqual(rhs.segments.joined())
     }
 
     /// The header flags, which follow from the frame's content.
@@ -49,7 +75,7 @@ public struct Frame: Sendable, Equatable {
 
     /// The number of bytes ``encoded()`` produces.
     public var encodedByteCount: Int {
-        Self.headerByteCount + payload.count + (authenticationTag?.count ?? 0) + Self.trailerByteCount
+        Self.headerByteCount + payloadCount + (authenticationTag?.count ?? 0) + Self.trailerByteCount
     }
 }
 

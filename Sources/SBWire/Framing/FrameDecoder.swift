@@ -61,6 +61,12 @@ public struct FrameDecoder: Sendable {
     /// Offset in `buffer` of the first byte not yet consumed.
     private var start = 0
     private var header: Header?
+    /// Payload, tag and CRC of a frame whose validated header has been consumed from `buffer` but
+    /// whose bytes are still arriving. Sized to the frame once its header has passed the checks, so
+    /// a large payload is received in place and handed out without a copy.
+    private var body: [UInt8]?
+    /// How many bytes of `body` have arrived.
+    private var bodyFilled = 0
     private var failure: WireError?
 
     /// Creates a decoder with an empty buffer.
@@ -69,7 +75,7 @@ public struct FrameDecoder: Sendable {
     }
 
     /// The bytes received but not yet returned as frames.
-    public var bufferedByteCount: Int { buffer.count - start }
+    public var bufferedByteCount: Int { buffer.count - start + (body == nil ? 0 : Frame.headerByteCount + bodyFilled) }
 
     /// How many more bytes the next frame needs at least: the rest of the header, or once the
     /// header is known, the rest of the frame. A reader may use it to size its next read.
@@ -77,10 +83,53 @@ public struct FrameDecoder: Sendable {
         max(0, (header?.frameCount ?? Frame.headerByteCount) - bufferedByteCount)
     }
 
+    /// Whether a frame's header has been accepted and the rest of that frame is awaited, so that
+    /// ``receiveFrameBody(_:)`` can take the bytes.
+    public var isAwaitingFrameBody: Bool { body.map { bodyFilled < $0.count } ?? false }
+
     /// Adds bytes received from the stream.
     public mutating func append(_ bytes: UnsafeRawBufferPointer) {
+        let taken = min(bytes.count, body.map { $0.count - bodyFilled } ?? 0)
+        if taken > 0 {
+            fillBody { space in
+                space.copyMemory(from: UnsafeRawBufferPointer(rebasing: bytes[..<taken]))
+                return (taken, ())
+            }
+        }
+        guard taken < bytes.count else { return }
         compact()
-        buffer.append(contentsOf: bytes)
+        buffer.append(contentsOf: bytes[taken...])
+    }
+
+    /// Lets `receive` write the rest of the awaited frame straight into the frame's storage, which
+    /// saves a large payload the copies that ``append(_:)-(UnsafeRawBufferPointer)`` makes.
+    ///
+    /// - Parameter receive: Writes at most `space.count` bytes (never past the frame's end) at the
+    ///   start of `space`, and returns how many it wrote and a result of its own.
+    /// - Returns: The result of `receive`, or nil without calling it unless ``isAwaitingFrameBody``.
+    public mutating func receiveFrameBody<Value, Failure: Error>(
+        _ receive: (_ space: UnsafeMutableRawBufferPointer) throws(Failure) -> (count: Int, result: Value)
+    ) throws(Failure) -> Value? {
+        guard isAwaitingFrameBody else { return nil }
+        return try fillBody(receive)
+    }
+
+    private mutating func fillBody<Value, Failure: Error>(
+        _ receive: (UnsafeMutableRawBufferPointer) throws(Failure) -> (count: Int, result: Value)
+    ) throws(Failure) -> Value {
+        let filled = bodyFilled
+        // withUnsafeMutableBytes only rethrows untyped errors, so the typed one travels in a Result.
+        let outcome = body!.withUnsafeMutableBytes { storage in
+            let space = UnsafeMutableRawBufferPointer(rebasing: storage[filled...])
+            return Result { () throws(Failure) in
+                let outcome = try receive(space)
+                precondition((0...space.count).contains(outcome.count), "receive wrote outside the frame")
+                return outcome
+            }
+        }
+        let (count, value) = try outcome.get()
+        bodyFilled += count
+        return value
     }
 
     /// Adds bytes received from the stream.
@@ -102,6 +151,7 @@ public struct FrameDecoder: Sendable {
             failure = error
             buffer = []
             start = 0
+            body = nil
             throw error
         }
     }
@@ -116,6 +166,9 @@ public struct FrameDecoder: Sendable {
     }
 
     private mutating func decodeNext() throws(WireError) -> Frame? {
+        if let header, body != nil {
+            return try completeBody(header)
+        }
         let available = bufferedByteCount
         let magic = WireProtocol.frameMagic
         let magicCount = min(available, magic.count)
@@ -131,7 +184,7 @@ public struct FrameDecoder: Sendable {
             self.header = header
         }
         guard available >= header.frameCount else {
-            buffer.reserveCapacity(start + header.frameCount)
+            startBody(header)
             return nil
         }
         let payloadStart = start + Frame.headerByteCount
@@ -146,6 +199,40 @@ public struct FrameDecoder: Sendable {
         start += header.frameCount
         self.header = nil
         return frame
+    }
+
+    /// Moves the awaited frame's bytes after its header out of `buffer` into storage of the frame's size.
+    private mutating func startBody(_ header: Header) {
+        let count = header.frameCount - Frame.headerByteCount
+        let arrived = buffer.count - start - Frame.headerByteCount
+        // Left uninitialized because bytes are only ever read below `bodyFilled`, which counts what
+        // has been written; zeroing 16 MiB first would cost a pass over memory per frame.
+        body = [UInt8](unsafeUninitializedCapacity: count) { _, initialized in
+            initialized = count
+        }
+        bodyFilled = 0
+        let prefix = buffer[(start + Frame.headerByteCount)...]
+        start = buffer.count
+        fillBody { space in
+            prefix.withUnsafeBytes { space.copyMemory(from: $0) }
+            return (arrived, ())
+        }
+    }
+
+    /// Returns the awaited frame once its body is complete; its payload is the body's storage.
+    private mutating func completeBody(_ header: Header) throws(WireError) -> Frame? {
+        guard var payload = body, bodyFilled == payload.count else { return nil }
+        body = nil
+        self.header = nil
+        let tagEnd = header.payloadCount + header.tagCount
+        let actual = CRC32C.checksum(payload[..<tagEnd])
+        let expected = payload.withUnsafeBytes {
+            UInt32(littleEndian: $0.loadUnaligned(fromByteOffset: tagEnd, as: UInt32.self))
+        }
+        guard actual == expected else { throw .checksumMismatch(expected: expected, actual: actual) }
+        let tag = header.tagCount > 0 ? Array(payload[header.payloadCount..<tagEnd]) : nil
+        payload.removeLast(header.tagCount + Frame.trailerByteCount)
+        return Frame(version: header.version, type: header.type, payload: payload, authenticationTag: tag)
     }
 
     private func parseHeader() throws(WireError) -> Header {

@@ -1,6 +1,15 @@
 extension Message {
     /// The message's payload bytes.
     public func encodedPayload() -> [UInt8] {
+        payloadWriter().bytes
+    }
+
+    /// The payload in pieces that share large tensors' storage; see ``ByteWriter/segments``.
+    func encodedSegments() -> [ArraySlice<UInt8>] {
+        payloadWriter().segments
+    }
+
+    private func payloadWriter() -> ByteWriter {
         var writer: ByteWriter
         switch self {
         case .hello(let body): writer = Self.write(body)
@@ -11,13 +20,13 @@ extension Message {
             writer = ByteWriter(capacity: 8)
             writer.write(token)
         case .modelRequest(let body): writer = Self.write(body)
-        case .modelResponse(let body): writer = Self.write(body, capacity: body.encodedByteCount)
-        case .updatePush(let body): writer = Self.write(body, capacity: body.encodedByteCount)
+        case .modelResponse(let body): writer = Self.write(body)
+        case .updatePush(let body): writer = Self.write(body)
         case .peerListRequest(let body): writer = Self.write(body)
         case .peerList(let body): writer = Self.write(body)
-        case .chunk(let body): writer = Self.write(body, capacity: Chunk.headerByteCount + body.data.count)
+        case .chunk(let body): writer = Self.write(body, capacity: Chunk.headerByteCount + body.bytes.count)
         }
-        return writer.bytes
+        return writer
     }
 
     /// Decodes a payload of the given type.

@@ -71,8 +71,4 @@ extension ModelResponse: PayloadCodable {
             requestID: requestID, namespace: namespace, modelVersion: modelVersion, sampleCount: sampleCount,
             architecture: architecture, tensors: tensors)
     }
-
-    var encodedByteCount: Int {
-        8 + 2 + namespace.utf8.count + 16 + 4 + architecture.count + WireTensor.encodedByteCount(tensors)
-    }
 }

@@ -41,8 +41,4 @@ extension UpdatePush: PayloadCodable {
         let tensors = try WireTensor.decodeList(from: &reader, field: "update push")
         try self.init(namespace: namespace, baseVersion: baseVersion, sampleCount: sampleCount, tensors: tensors)
     }
-
-    var encodedByteCount: Int {
-        2 + namespace.utf8.count + 16 + WireTensor.encodedByteCount(tensors)
-    }
 }

@@ -10,7 +10,7 @@ extension WireTensor: PayloadCodable {
             writer.write(quantization.scale)
             writer.write(quantization.zeroPoint)
         }
-        writer.write(raw: data)
+        writer.write(shared: bytes)
     }
 
     init(from reader: inout ByteReader) throws(WireError) {
@@ -37,8 +37,8 @@ extension WireTensor: PayloadCodable {
         }
         // Checked against the remaining bytes by readBytes before anything is allocated.
         let byteCount = try Self.byteCount(shape: shape, encoding: encoding, field: field)
-        let data = try reader.readBytes(count: byteCount, field: "\(field) data")
-        try self.init(name: name, shape: shape, element: element, data: data)
+        let data = try reader.readSlice(count: byteCount, field: "\(field) data")
+        try self.init(name: name, shape: shape, element: element, bytes: data)
     }
 
     /// Checks a message's tensor list: at most ``WireProtocol/maxTensors``, names unique.
@@ -67,11 +67,5 @@ extension WireTensor: PayloadCodable {
             tensors.append(try WireTensor(from: &reader))
         }
         return tensors
-    }
-
-    /// An upper bound on the encoded size of `tensors` (int8 parameters counted for all), to size a
-    /// writer once.
-    static func encodedByteCount(_ tensors: [WireTensor]) -> Int {
-        tensors.reduce(4) { $0 + 2 + $1.name.utf8.count + 2 + 4 * $1.shape.count + 5 + $1.data.count }
     }
 }

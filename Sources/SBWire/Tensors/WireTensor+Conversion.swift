@@ -9,7 +9,10 @@ extension WireTensor {
         let scalars = tensor.scalars
         switch encoding {
         case .float32:
-            let data = Self.pack(scalars, width: 4) { $0.bitPattern }
+            // On little-endian hosts the wire bytes are the memory bytes: one copy, no conversion.
+            let data =
+                UInt32(1).littleEndian == 1
+                ? scalars.withUnsafeBytes { [UInt8]($0) } : Self.pack(scalars, width: 4) { $0.bitPattern }
             try self.init(name: name, shape: tensor.shape, element: .float32, data: data)
         case .float16:
             let data = Self.pack(scalars, width: 2) { HalfPrecision.bits($0) }
@@ -25,6 +28,13 @@ extension WireTensor {
     public func tensor() -> Tensor {
         let scalars: [Float] =
             switch element {
+            case .float32 where UInt32(1).littleEndian == 1:
+                bytes.withUnsafeBytes { raw in
+                    [Float](unsafeUninitializedCapacity: raw.count / 4) { buffer, initialized in
+                        UnsafeMutableRawBufferPointer(buffer).copyMemory(from: raw)
+                        initialized = raw.count / 4
+                    }
+                }
             case .float32: unpack(UInt32.self) { Float(bitPattern: $0) }
             case .float16: unpack(UInt16.self) { HalfPrecision.float(bits: $0) }
             case .int8(let quantization): unpack(UInt8.self) { quantization.dequantize(Int8(bitPattern: $0)) }
@@ -72,8 +82,8 @@ extension WireTensor {
     /// Reads the data as little-endian `Bits` and converts each to a `Float`.
     private func unpack<Bits: FixedWidthInteger>(_ type: Bits.Type, _ convert: (Bits) -> Float) -> [Float] {
         let width = MemoryLayout<Bits>.size
-        let count = data.count / width
-        return data.withUnsafeBytes { raw in
+        let count = bytes.count / width
+        return bytes.withUnsafeBytes { raw in
             [Float](unsafeUninitializedCapacity: count) { buffer, initialized in
                 for index in 0..<count {
                     buffer[index] = convert(

@@ -30,8 +30,11 @@ public struct WireTensor: Sendable, Equatable {
     public let shape: [Int]
     /// How ``data`` encodes the values.
     public let element: Element
-    /// The values, row-major, each ``TensorEncoding/byteWidth`` bytes, little-endian.
-    public let data: [UInt8]
+    /// The values, row-major, each ``TensorEncoding/byteWidth`` bytes, little-endian (a copy).
+    public var data: [UInt8] { Array(bytes) }
+    /// The values as stored: a decoded tensor shares the received message's buffer rather than
+    /// copying its share of a 100 MB model out of it.
+    let bytes: ArraySlice<UInt8>
 
     /// Creates a wire tensor from encoded bytes.
     ///
@@ -40,6 +43,10 @@ public struct WireTensor: Sendable, Equatable {
     ///   dimension is negative or above `UInt32.max`, or `data` does not hold exactly one element
     ///   per shape entry.
     public init(name: String, shape: [Int], element: Element, data: [UInt8]) throws(WireError) {
+        try self.init(name: name, shape: shape, element: element, bytes: data[...])
+    }
+
+    init(name: String, shape: [Int], element: Element, bytes data: ArraySlice<UInt8>) throws(WireError) {
         let field = "tensor '\(name.prefix(64))'"
         guard !name.isEmpty else { throw .invalidValue(field: "tensor name", reason: "cannot be empty") }
         try ByteWriter.check(name.utf8.count, field: "tensor name length", limit: WireProtocol.maxTensorNameBytes)
@@ -52,11 +59,11 @@ public struct WireTensor: Sendable, Equatable {
         self.name = name
         self.shape = shape
         self.element = element
-        self.data = data
+        bytes = data
     }
 
     /// The number of values.
-    public var elementCount: Int { data.count / element.encoding.byteWidth }
+    public var elementCount: Int { bytes.count / element.encoding.byteWidth }
 
     /// The bytes `shape` needs in `encoding`, checked for overflow.
     static func byteCount(shape: [Int], encoding: TensorEncoding, field: String) throws(WireError) -> Int {
