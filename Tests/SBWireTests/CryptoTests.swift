@@ -50,29 +50,32 @@ struct CryptoTests {
         }
     }
 
-    @Test("SHA-256 of the FIPS 180-4 examples and the empty message")
-    func sha256Vectors() {
+    @Test(
+        "SHA-256 of the FIPS 180-4 examples and the empty message",
+        arguments: [SHA256.Implementation.automatic, .portable])
+    func sha256Vectors(implementation: SHA256.Implementation) {
+        func hash(_ bytes: [UInt8]) -> [UInt8] { SHA256.hash(bytes, implementation: implementation) }
         #expect(
-            SHA256.hash(utf8("abc"))
+            hash(utf8("abc"))
                 == bytes(hex: "ba7816bf 8f01cfea 414140de 5dae2223 b00361a3 96177a9c b410ff61 f20015ad"))
         #expect(
-            SHA256.hash(utf8("abcdbcdecdefdefgefghfghighijhijkijkljklmklmnlmnomnopnopq"))
+            hash(utf8("abcdbcdecdefdefgefghfghighijhijkijkljklmklmnlmnomnopnopq"))
                 == bytes(hex: "248d6a61 d20638b8 e5c02693 0c3e6039 a33ce459 64ff2167 f6ecedd4 19db06c1"))
         #expect(
-            SHA256.hash(
+            hash(
                 utf8(
                     "abcdefghbcdefghicdefghijdefghijkefghijklfghijklmghijklmnhijklmnoijklmnopjklmnopqklmnopqrlmnopqrs"
                         + "mnopqrstnopqrstu"))
                 == bytes(hex: "cf5b16a7 78af8380 036ce59e 7b049237 0b249b11 e8f07a51 afac4503 7afee9d1"))
         #expect(
-            SHA256.hash([UInt8]())
+            hash([UInt8]())
                 == bytes(hex: "e3b0c442 98fc1c14 9afbf4c8 996fb924 27ae41e4 649b934c a495991b 7852b855"))
     }
 
-    @Test("SHA-256 of one million 'a', fed in uneven pieces")
-    func sha256MillionA() {
+    @Test("SHA-256 of one million 'a', fed in uneven pieces", arguments: [SHA256.Implementation.automatic, .portable])
+    func sha256MillionA(implementation: SHA256.Implementation) {
         let block = [UInt8](repeating: 0x61, count: 999)
-        var hash = SHA256()
+        var hash = SHA256(implementation: implementation)
         var fed = 0
         while fed < 1_000_000 {
             let count = min(block.count - fed % 7, 1_000_000 - fed)

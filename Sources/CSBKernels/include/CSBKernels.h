@@ -42,6 +42,14 @@ int sb_crc32c_hardware_available(void);
 /// Only call it when sb_crc32c_hardware_available() returned 1.
 uint32_t sb_crc32c_hardware_update(uint32_t crc, const void *bytes, size_t count);
 
+/// 1 if this CPU has the SHA-256 instructions (x86-64 SHA extensions), so that
+/// sb_sha256_hardware_blocks may be called; 0 otherwise.
+int sb_sha256_hardware_available(void);
+
+/// Compresses `blocks` 64-byte blocks of `bytes` into the SHA-256 state (FIPS 180-4 order, A–H).
+/// Only call it when sb_sha256_hardware_available() returned 1.
+void sb_sha256_hardware_blocks(uint32_t state[8], const void *bytes, size_t blocks);
+
 /// Hints that [base, base + count) will be written in full soon, so the system may back it with
 /// huge pages (Linux transparent huge pages); a no-op elsewhere. The memory must be owned by the caller.
 void sb_advise_huge_pages(void *base, size_t count);

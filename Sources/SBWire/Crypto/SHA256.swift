@@ -1,8 +1,12 @@
-/// SHA-256 (FIPS 180-4), for handshake transcripts, key derivation and HMAC.
+import CSBKernels
+
+/// SHA-256 (FIPS 180-4), for handshake transcripts, key derivation, HMAC and frame tags.
 ///
 /// The package implements it rather than importing CryptoKit or swift-crypto so that SBWire has no
 /// dependencies and runs unchanged wherever Swift does; it is checked against the FIPS 180-4
-/// examples. Hashing is incremental:
+/// examples. Where the CPU has SHA instructions (x86-64 SHA extensions) they compress the blocks,
+/// chosen at run time, since every byte of an authenticated frame is hashed on both sides; elsewhere
+/// portable Swift does. Hashing is incremental:
 ///
 /// ```swift
 /// var hash = SHA256()
@@ -16,6 +20,12 @@ public struct SHA256: Sendable {
     /// The block length in bytes, which HMAC needs.
     public static let blockByteCount = 64
 
+    /// How blocks are compressed; the same choices as for CRC-32C.
+    public typealias Implementation = CRC32C.Implementation
+
+    /// Whether ``Implementation/automatic`` uses CPU instructions on this machine.
+    public static let hasHardwareSupport = sb_sha256_hardware_available() != 0
+
     private var state: SIMD8<UInt32> = [
         0x6A09_E667, 0xBB67_AE85, 0x3C6E_F372, 0xA54F_F53A, 0x510E_527F, 0x9B05_688C, 0x1F83_D9AB, 0x5BE0_CD19,
     ]
@@ -23,15 +33,20 @@ public struct SHA256: Sendable {
     private var pending: [UInt8] = []
     /// Total message length so far, in bytes.
     private var length: UInt64 = 0
+    private let usesHardware: Bool
 
     /// Creates the hash of the empty message.
-    public init() {
+    ///
+    /// - Parameter implementation: ``Implementation/portable`` forces the Swift path, for tests
+    ///   that check both against the same vectors.
+    public init(implementation: Implementation = .automatic) {
+        usesHardware = implementation == .automatic && Self.hasHardwareSupport
         pending.reserveCapacity(Self.blockByteCount)
     }
 
     /// The digest of `bytes`.
-    public static func hash(_ bytes: some Collection<UInt8>) -> [UInt8] {
-        var hash = SHA256()
+    public static func hash(_ bytes: some Collection<UInt8>, implementation: Implementation = .automatic) -> [UInt8] {
+        var hash = SHA256(implementation: implementation)
         hash.update(bytes)
         return hash.finalized()
     }
@@ -88,6 +103,14 @@ public struct SHA256: Sendable {
 
     /// Hashes whole 64-byte blocks into the state.
     private mutating func compress(blocks: UnsafeRawBufferPointer) {
+        if usesHardware, let base = blocks.baseAddress {
+            // SIMD8<UInt32> stores its eight lanes contiguously, A first, as the kernel expects.
+            withUnsafeMutableBytes(of: &state) { words in
+                sb_sha256_hardware_blocks(
+                    words.baseAddress!.assumingMemoryBound(to: UInt32.self), base, blocks.count / Self.blockByteCount)
+            }
+            return
+        }
         Self.roundConstants.withUnsafeBufferPointer { k in
             withUnsafeTemporaryAllocation(of: UInt32.self, capacity: 64) { w in
                 var offset = 0
