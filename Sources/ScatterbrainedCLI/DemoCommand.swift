@@ -1,9 +1,10 @@
 import Foundation
 import Scatterbrained
 
-/// `scatterbrained demo`: the quickstart's plain-ML step, run locally and reported.
+/// `scatterbrained demo`: the quickstart run and reported — the plain-ML step, then steps 2 and 3
+/// (namespace, train, serve; join, sync) between two nodes in this process, over loopback-scoped discovery.
 enum DemoCommand {
-    static func run(_ arguments: ArraySlice<String>) throws {
+    static func run(_ arguments: ArraySlice<String>) async throws {
         let options = try Options(arguments, known: ["epochs", "seed"])
         let seed = UInt64(try options.int("seed", default: 42))
         GlobalRandom.manualSeed(seed)
@@ -11,6 +12,7 @@ enum DemoCommand {
         print("Scatterbrained demo — step 1 of the quickstart: plain ML\n")
         try diabetesRegression(epochs: try options.int("epochs", default: 200), seed: seed)
         try digitsClassifier(seed: seed)
+        try await DemoFederation.run(seed: seed)
     }
 
     /// The quickstart's regression: diabetes, 80/20 split, batches of 32, Linear(10, 1), AdamW.

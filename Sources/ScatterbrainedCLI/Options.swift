@@ -31,4 +31,14 @@ struct Options {
         }
         return value
     }
+
+    /// The text value of `--name`, or `defaultValue` when absent.
+    func string(_ name: String, default defaultValue: String) -> String {
+        values[name] ?? defaultValue
+    }
+
+    /// The text value of `--name`, or nil when absent.
+    func string(_ name: String) -> String? {
+        values[name]
+    }
 }

@@ -1,0 +1,60 @@
+import Foundation
+import Scatterbrained
+
+/// One line of `scatterbrained node` and `join` output: a JSON object per event, so that scripts and
+/// tests can follow a node in another process.
+struct NodeReport: Codable {
+    /// `started`, `epoch`, `model`, `joined`, `left`, `served`, `synced`, `merged`, `rejected` or `stopped`.
+    var type: String
+    var id: String?
+    var address: String?
+    var namespace: String?
+    var epoch: Int?
+    var trainingLoss: Float?
+    var validationLoss: Float?
+    var version: UInt64?
+    var round: Int?
+    var contributors: [String]?
+    var reason: String?
+    /// The architecture document, as sent to peers.
+    var architecture: String?
+    /// Each tensor's name, shape and float32 bytes in hexadecimal, to compare models bit for bit.
+    var weights: [String: String]?
+    /// SHA-256 of the weights as a safetensors file, a short way to compare models.
+    var digest: String?
+    /// The model's predictions on the quickstart's validation split, as float32 bit patterns in hexadecimal.
+    var predictions: [String]?
+
+    init(type: String) {
+        self.type = type
+    }
+
+    /// A report of `snapshot` as `type`, with its weights and its predictions on `features`.
+    init(type: String, snapshot: ModelSnapshot, version: UInt64, features: Tensor) throws {
+        self.type = type
+        self.version = version
+        architecture = String(decoding: try snapshot.architectureJSON(), as: UTF8.self)
+        weights = snapshot.state.mapValues { tensor in
+            "\(tensor.shape):" + tensor.scalars.map { hex($0.bitPattern) }.joined()
+        }
+        digest = SHA256.hash(Array(snapshot.weightsSafetensors())).map { hex($0) }.joined()
+        let module = try snapshot.makeModule()
+        let outputs: [Float] = withNoGrad { module(features).scalars }
+        predictions = outputs.map { hex($0.bitPattern) }
+    }
+
+    /// Writes the line and flushes it, so a reader sees it even if the process is killed next.
+    func write() {
+        let encoder = JSONEncoder()
+        encoder.outputFormatting = .sortedKeys
+        guard var line = try? encoder.encode(self) else { return }
+        line.append(UInt8(ascii: "\n"))
+        FileHandle.standardOutput.write(line)
+    }
+}
+
+/// Fixed-width lowercase hexadecimal.
+private func hex<Value: FixedWidthInteger>(_ value: Value) -> String {
+    let digits = String(value, radix: 16)
+    return String(repeating: "0", count: max(0, Value.bitWidth / 4 - digits.count)) + digits
+}

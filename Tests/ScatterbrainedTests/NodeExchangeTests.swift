@@ -1,0 +1,55 @@
+import Scatterbrained
+import Testing
+
+/// Training with synchronous rounds over TCP: after every epoch, the namespace's nodes exchange their
+/// models and continue from the FedAvg aggregate.
+@Suite("Node: federated exchange while training", .timeLimit(.minutes(1)))
+struct NodeExchangeTests {
+    @Test("Two nodes training on different halves end every round with the same aggregated model")
+    func twoNodesAverageEveryEpoch() async throws {
+        let name = uniqueNamespace()
+        let (trainSet, _) = try Datasets.diabetes().split(testFraction: 0.2, seed: 42)
+        let half = trainSet.count / 2
+        let loaders = [Array(0..<half), Array(half..<trainSet.count)].map { indices in
+            DataLoader(trainSet.subset(indices), batchSize: 32, shuffle: true)
+        }
+        let first = try await Node(Node.Configuration(discovery: .loopback))
+        let second = try await Node(Node.Configuration(discovery: .loopback))
+        try await first.namespace(name, model: Linear(10, 1), optimizer: { AdamW($0.parameters) }) {
+            (one: Namespace) async throws -> Void in
+            try await second.join(name) { (other: Namespace) async throws -> Void in
+                try await other.syncModel(timeout: .seconds(10))
+                try await waitUntilAcquainted(one, first.id, other, second.id)
+                let exchange = Exchange.synchronous(timeout: .seconds(5))
+                async let oneReport = one.train(epochs: 3, train: loaders[0], exchange: exchange)
+                async let otherReport = other.train(epochs: 3, train: loaders[1], exchange: exchange)
+                let reports = try await [oneReport, otherReport]
+                #expect(reports[0].epochs.map(\.mergedWith) == Array(repeating: [second.id], count: 3))
+                #expect(reports[1].epochs.map(\.mergedWith) == Array(repeating: [first.id], count: 3))
+                let ours = try #require(one.snapshot).state
+                let theirs = try #require(other.snapshot).state
+                #expect(ours.keys.sorted() == theirs.keys.sorted())
+                for (name, tensor) in ours {
+                    let difference = zip(tensor.scalars, theirs[name]!.scalars).map { abs($0 - $1) }.max() ?? 0
+                    #expect(difference < 1e-5, "\(name) differs by \(difference): the rounds did not average")
+                }
+            }
+        }
+        await second.shutdown()
+        await first.shutdown()
+    }
+}
+
+/// Waits until each namespace lists the other node as a peer: rounds only include known members.
+private func waitUntilAcquainted(_ one: Namespace, _ oneID: NodeID, _ other: Namespace, _ otherID: NodeID)
+    async throws
+{
+    let deadline = ContinuousClock.now + .seconds(10)
+    while ContinuousClock.now < deadline {
+        if one.peers.contains(where: { $0.nodeID == otherID }) && other.peers.contains(where: { $0.nodeID == oneID }) {
+            return
+        }
+        try await Task.sleep(for: .milliseconds(20))
+    }
+    Issue.record("the nodes did not find each other within 10 seconds")
+}
