@@ -31,8 +31,10 @@ let package = Package(
         .executableTarget(name: "SBBench", dependencies: ["Scatterbrained", "CSBKernels"]),
         // Runs discovery services in a separate process, for the multi-process discovery tests.
         .executableTarget(name: "sb-discovery-probe", dependencies: ["SBNetwork", "SBWire"], path: "Sources/SBDiscoveryProbe"),
-        // The README's quickstart as a user's main.swift: building it checks that the spelling compiles.
+        // The README's quickstart and its plain-ML loop as users' main.swift files: building them checks
+        // that the documented spelling compiles in Swift 6 mode without warnings.
         .executableTarget(name: "QuickstartExample", dependencies: ["Scatterbrained"], path: "Examples/Quickstart"),
+        .executableTarget(name: "PlainMLExample", dependencies: ["Scatterbrained"], path: "Examples/PlainML"),
         .testTarget(name: "CSBKernelsTests", dependencies: ["CSBKernels"]),
         .testTarget(name: "SBTensorTests", dependencies: ["SBTensor"]),
         .testTarget(name: "SBLearningTests", dependencies: ["SBLearning", "Scatterbrained"]),
