@@ -12,18 +12,28 @@ extension TCPConnection {
     ///   ``NetworkError/connectionReset``, ``NetworkError/closed``, another ``NetworkError``,
     ///   or `CancellationError`.
     public func write(_ bytes: [UInt8], timeout: Duration? = nil) async throws {
-        let deadline = timeout.map { ContinuousClock.now + $0 }
+        try await write([bytes[...]], deadline: timeout.map { ContinuousClock.now + $0 })
+    }
+
+    /// Writes `parts` one after the other, suspending while the system's send buffer is full: sends
+    /// a frame whose payload is a view of a model's storage without first copying it into one array.
+    ///
+    /// - Throws: ``NetworkError/timedOut(_:)`` (some bytes may have been sent), another
+    ///   ``NetworkError``, or `CancellationError`.
+    func write(_ parts: [ArraySlice<UInt8>], deadline: ContinuousClock.Instant?) async throws {
         try await socket.exclusively(.writable, .write) {
-            var offset = 0
-            while offset < bytes.count {
-                let sent = try bytes.withUnsafeBytes { buffer throws(NetworkError) in
-                    let rest = UnsafeRawBufferPointer(rebasing: buffer[offset...])
-                    return try socket.perform(.write) { sb_send($0, rest.baseAddress, rest.count) }
-                }
-                if let sent {
-                    offset += sent
-                } else {
-                    try await socket.wait(for: .writable, deadline: deadline, .write)
+            for part in parts {
+                var offset = 0
+                while offset < part.count {
+                    let sent = try part.withUnsafeBytes { buffer throws(NetworkError) in
+                        let rest = UnsafeRawBufferPointer(rebasing: buffer[offset...])
+                        return try socket.perform(.write) { sb_send($0, rest.baseAddress, rest.count) }
+                    }
+                    if let sent {
+                        offset += sent
+                    } else {
+                        try await socket.wait(for: .writable, deadline: deadline, .write)
+                    }
                 }
             }
         }
