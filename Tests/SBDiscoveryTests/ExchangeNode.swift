@@ -4,9 +4,9 @@ import Testing
 
 /// Exchange timing short enough to keep the suite fast, long enough for a loaded two-core machine.
 let exchangeTiming = MembershipConfiguration(exchangeInterval: .milliseconds(100), expiry: .milliseconds(400))
-/// Allowance beyond a protocol bound for connections and scheduling when the suite runs in parallel on two
-/// loaded cores (a debug build has been seen 200 ms late).
-let exchangeSlack = Duration.seconds(1)
+/// Allowance beyond a protocol bound for connections and scheduling: the whole suite runs in parallel
+/// on a two-core machine, where async tasks can wait over a second behind CPU-bound tests.
+let exchangeSlack = Duration.seconds(3)
 
 /// Which transport the nodes of a peer exchange test talk over.
 enum Fabric: CustomTestStringConvertible, Sendable {
