@@ -35,14 +35,16 @@ let package = Package(
         // that the documented spelling compiles in Swift 6 mode without warnings.
         .executableTarget(name: "QuickstartExample", dependencies: ["Scatterbrained"], path: "Examples/Quickstart"),
         .executableTarget(name: "PlainMLExample", dependencies: ["Scatterbrained"], path: "Examples/PlainML"),
+        // Child processes and network namespaces for the multi-process tests.
+        .target(name: "SBTestSupport", path: "Tests/SBTestSupport"),
         .testTarget(name: "CSBKernelsTests", dependencies: ["CSBKernels"]),
         .testTarget(name: "SBTensorTests", dependencies: ["SBTensor"]),
         .testTarget(name: "SBLearningTests", dependencies: ["SBLearning", "Scatterbrained"]),
         .testTarget(name: "SBWireTests", dependencies: ["SBWire", "SBTensor"]),
         .testTarget(name: "SBNetworkTests", dependencies: ["SBNetwork"]),
-        .testTarget(name: "SBDiscoveryTests", dependencies: ["SBNetwork", "SBWire"]),
+        .testTarget(name: "SBDiscoveryTests", dependencies: ["SBNetwork", "SBWire", "SBTestSupport"]),
         .testTarget(name: "SBTransportTests", dependencies: ["SBNetwork", "SBWire", "SBTensor"]),
-        .testTarget(name: "ScatterbrainedTests", dependencies: ["Scatterbrained"]),
+        .testTarget(name: "ScatterbrainedTests", dependencies: ["Scatterbrained", "SBTestSupport"]),
     ],
     swiftLanguageModes: [.v6]
 )

@@ -1,4 +1,5 @@
 import SBNetwork
+import SBTestSupport
 import Testing
 
 /// Nodes in other processes: `sb-discovery-probe` runs them and prints what they find.

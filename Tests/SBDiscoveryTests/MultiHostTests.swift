@@ -1,4 +1,5 @@
 import Foundation
+import SBTestSupport
 import Testing
 
 /// Nodes on separate "hosts": network namespaces whose veth interfaces meet on a bridge that lives in a

@@ -1,4 +1,5 @@
 import Foundation
+import SBTestSupport
 import Testing
 
 /// The quickstart's steps 2 and 3 as two real processes: `scatterbrained node` trains and serves,
@@ -12,9 +13,9 @@ struct NodeProcessTests {
 
     @Test(
         "Default (LAN) discovery inside a network namespace that has only loopback",
-        .enabled(if: IsolatedNetwork.unavailableReason == nil, "needs root and iproute2 (CI runs as root)"))
+        .enabled(if: NetworkNamespace.unavailableReason == nil, "needs root and iproute2 (CI runs as root)"))
     func quickstartInNetworkNamespace() async throws {
-        let network = try IsolatedNetwork()
+        let network = try NetworkNamespace()
         try await quickstart(discovery: [], in: network.name)
         withExtendedLifetime(network) {}
     }
