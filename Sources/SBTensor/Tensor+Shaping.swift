@@ -18,9 +18,10 @@ extension Tensor {
         return reshapedUnchecked(resolved)
     }
 
-    /// Reshapes when the caller has already checked the element count.
-    @usableFromInline
-    func reshapedUnchecked(_ newShape: [Int]) -> Tensor {
+    /// Reshapes to a shape the caller knows fits (no `-1`), stopping with a message if it does not;
+    /// shared with the package's other modules, which reshape data whose size they know.
+    package func reshapedUnchecked(_ newShape: [Int]) -> Tensor {
+        require(Shape.count(newShape) == count, TensorError.countMismatch(shape: newShape, count: count).description)
         let oldShape = shape
         let result = Tensor(uncheckedShape: newShape, storage: storage)
         return Tensor.recording(result, inputs: [self]) { gradient in

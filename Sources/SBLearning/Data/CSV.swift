@@ -84,8 +84,8 @@ public enum CSV {
         }
         guard !targets.isEmpty else { throw .emptyFile }
         return TensorDataset(
-            features: Tensor(features).reshapedKnowingCount([targets.count, width - 1]),
-            targets: Tensor(targets).reshapedKnowingCount([targets.count, 1]))
+            features: Tensor(features).reshapedUnchecked([targets.count, width - 1]),
+            targets: Tensor(targets).reshapedUnchecked([targets.count, 1]))
     }
 }
 

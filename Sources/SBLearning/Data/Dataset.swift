@@ -40,6 +40,6 @@ extension Tensor {
     /// This single-row batch as the row itself.
     fileprivate func droppingBatchAxis() -> Tensor {
         require(shape.first == 1, "a one-sample batch must have a first dimension of 1, shape is \(shape)")
-        return reshapedKnowingCount(Array(shape.dropFirst()))
+        return reshapedUnchecked(Array(shape.dropFirst()))
     }
 }

@@ -29,7 +29,9 @@ public enum Datasets {
     ///   0…9, ready for `crossEntropyLoss`. Divide the features by 16 to scale them to [0, 1].
     /// - Throws: ``DataError`` only if the package's resource bundle is damaged.
     public static func digits() throws(DataError) -> TensorDataset {
-        try cached("digits") { TensorDataset(features: $0.features, targets: $0.targets.reshapedKnowingCount([-1])) }
+        try cached("digits") {
+            TensorDataset(features: $0.features, targets: $0.targets.reshapedUnchecked([$0.targets.count]))
+        }
     }
 
     private static let loaded = Mutex<[String: TensorDataset]>([:])

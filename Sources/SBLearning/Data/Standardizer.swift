@@ -60,8 +60,8 @@ public struct Standardizer: Sendable, Equatable {
             return deviation > 0 ? deviation : 1
         }
         self.init(
-            mean: Tensor(means.map(Float.init)).reshapedKnowingCount(rowShape),
-            std: Tensor(scales).reshapedKnowingCount(rowShape))
+            mean: Tensor(means.map(Float.init)).reshapedUnchecked(rowShape),
+            std: Tensor(scales).reshapedUnchecked(rowShape))
     }
 
     /// Standardizes features `[n, ...]` whose sample shape matches the fitted one.

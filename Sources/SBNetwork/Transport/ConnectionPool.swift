@@ -55,16 +55,6 @@ public actor ConnectionPool {
         return connections.values.first { $0.remoteNodeID == id }
     }
 
-    /// Adds a connection opened elsewhere, such as one a listener accepted, under the address the peer
-    /// listens on (its own hello's port on the address it connected from), so replies reuse it.
-    /// A connection already pooled for that address is kept, and one from a peer that does not listen is ignored.
-    public func adopt(_ connection: any PeerConnection) {
-        guard connection.isOpen, connection.remoteHello.listenPort != 0 else { return }
-        let listening = SocketAddress(ip: connection.remoteAddress.ip, port: connection.remoteHello.listenPort)
-        if let pooled = connections[listening], pooled.isOpen { return }
-        connections[listening] = connection
-    }
-
     /// Removes and closes the pooled connection to `address`, if any.
     public func close(_ address: SocketAddress) async {
         await connections.removeValue(forKey: address)?.close()
