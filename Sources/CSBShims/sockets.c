@@ -10,6 +10,7 @@
 #include <netinet/tcp.h>
 #include <string.h>
 #include <sys/socket.h>
+#include <sys/uio.h>
 #include <unistd.h>
 
 #if defined(__linux__)
@@ -191,8 +192,21 @@ int sb_peer_address(int fd, sb_address *out) {
     return from_sockaddr(&storage, out);
 }
 
-ssize_t sb_send(int fd, const void *bytes, size_t count) {
-    return send(fd, bytes, count, SB_SEND_FLAGS);
+ssize_t sb_send_buffers(int fd, const sb_buffer *buffers, int count) {
+    if (count < 0 || count > SB_MAX_SEND_BUFFERS) {
+        errno = EINVAL;
+        return -1;
+    }
+    struct iovec vectors[SB_MAX_SEND_BUFFERS];
+    for (int index = 0; index < count; ++index) {
+        vectors[index].iov_base = (void *)buffers[index].bytes;
+        vectors[index].iov_len = buffers[index].count;
+    }
+    struct msghdr message;
+    memset(&message, 0, sizeof message);
+    message.msg_iov = vectors;
+    message.msg_iovlen = count;
+    return sendmsg(fd, &message, SB_SEND_FLAGS);
 }
 
 ssize_t sb_receive(int fd, void *bytes, size_t capacity) {
@@ -228,6 +242,10 @@ int sb_set_reuse(int fd, int reuse_port) {
 
 int sb_set_tcp_nodelay(int fd, int on) {
     return set_int_option(fd, IPPROTO_TCP, TCP_NODELAY, on ? 1 : 0);
+}
+
+int sb_set_receive_low_water(int fd, int bytes) {
+    return set_int_option(fd, SOL_SOCKET, SO_RCVLOWAT, bytes);
 }
 
 int sb_multicast_v4_membership(int fd, const sb_address *group, const sb_address *interface_address, int join) {

@@ -17,25 +17,48 @@ extension TCPConnection {
 
     /// Writes `parts` one after the other, suspending while the system's send buffer is full: sends
     /// a frame whose payload is a view of a model's storage without first copying it into one array.
+    /// The parts go to the system together (a gathered send), so small ones such as a frame's header
+    /// and trailer do not each cost a call and, with `TCP_NODELAY`, a segment of their own.
     ///
     /// - Throws: ``NetworkError/timedOut(_:)`` (some bytes may have been sent), another
     ///   ``NetworkError``, or `CancellationError`.
-    func write(_ parts: [ArraySlice<UInt8>], deadline: ContinuousClock.Instant?) async throws {
+    package func write(_ parts: [ArraySlice<UInt8>], deadline: ContinuousClock.Instant?) async throws {
         try await socket.exclusively(.writable, .write) {
-            for part in parts {
-                var offset = 0
-                while offset < part.count {
-                    let sent = try part.withUnsafeBytes { buffer throws(NetworkError) in
-                        let rest = UnsafeRawBufferPointer(rebasing: buffer[offset...])
-                        return try socket.perform(.write) { sb_send($0, rest.baseAddress, rest.count) }
-                    }
-                    if let sent {
-                        offset += sent
-                    } else {
-                        try await socket.wait(for: .writable, deadline: deadline, .write)
+            var pending = parts.filter { !$0.isEmpty }[...]
+            while !pending.isEmpty {
+                var buffers: [sb_buffer] = []
+                let sent = try Self.gather(pending.prefix(Int(SB_MAX_SEND_BUFFERS)), into: &buffers) { buffers in
+                    try socket.perform(.write) { descriptor in
+                        buffers.withUnsafeBufferPointer {
+                            sb_send_buffers(descriptor, $0.baseAddress, Int32($0.count))
+                        }
                     }
                 }
+                guard var sent else {
+                    try await socket.wait(for: .writable, deadline: deadline, .write)
+                    continue
+                }
+                while sent > 0 {
+                    let first = pending[pending.startIndex]
+                    if sent >= first.count {
+                        pending.removeFirst()
+                    } else {
+                        pending[pending.startIndex] = first.dropFirst(sent)
+                    }
+                    sent -= min(sent, first.count)
+                }
             }
+        }
+    }
+
+    /// Calls `body` with the memory of every part, which stays valid only during the call.
+    private static func gather<Result>(
+        _ parts: ArraySlice<ArraySlice<UInt8>>, into buffers: inout [sb_buffer], _ body: ([sb_buffer]) throws -> Result
+    ) rethrows -> Result {
+        guard let part = parts.first else { return try body(buffers) }
+        return try part.withUnsafeBytes { bytes in
+            buffers.append(sb_buffer(bytes: bytes.baseAddress, count: bytes.count))
+            return try gather(parts.dropFirst(), into: &buffers, body)
         }
     }
 

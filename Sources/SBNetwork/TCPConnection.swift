@@ -1,4 +1,5 @@
 import CSBShims
+import Synchronization
 
 /// A TCP connection whose reads and writes suspend the calling task, never a thread.
 ///
@@ -21,6 +22,8 @@ public final class TCPConnection: Sendable {
     public let remoteAddress: SocketAddress
 
     let socket: Socket
+    /// The socket's current SO_RCVLOWAT, changed only by the one read in progress.
+    let receiveLowWater = Atomic(1)
 
     /// Wraps a connected socket, setting `TCP_NODELAY`: callers hand over whole messages, and
     /// Nagle's algorithm would hold a small one back for up to a round trip.

@@ -17,13 +17,4 @@ struct NodeOptions {
         configuration = Node.Configuration(discovery: discovery, secret: options.string("secret"))
         namespace = options.string("namespace", default: "MyFirstNamespace")
     }
-
-    /// The quickstart's data: diabetes, 80/20 split with seed 42, batches of 32.
-    static func diabetes() throws -> (train: DataLoader, validation: DataLoader, features: Tensor) {
-        let (trainSet, validSet) = try Datasets.diabetes().split(testFraction: 0.2, seed: 42)
-        return (
-            DataLoader(trainSet, batchSize: 32, shuffle: true), DataLoader(validSet, batchSize: 32),
-            validSet.features
-        )
-    }
 }

@@ -1,5 +1,6 @@
 import Foundation
 import Scatterbrained
+import Synchronization
 
 /// One line of `scatterbrained node` and `join` output: a JSON object per event, so that scripts and
 /// tests can follow a node in another process.
@@ -12,6 +13,10 @@ struct NodeReport: Codable {
     var epoch: Int?
     var trainingLoss: Float?
     var validationLoss: Float?
+    /// The share of validation samples classified right, for classifiers.
+    var validationAccuracy: Float?
+    /// How long the epoch took, its exchange round included, in seconds.
+    var seconds: Double?
     var version: UInt64?
     var round: Int?
     var contributors: [String]?
@@ -43,15 +48,31 @@ struct NodeReport: Codable {
         predictions = outputs.map { hex($0.bitPattern) }
     }
 
+    /// The line for a finished epoch: `contributors` are the peers whose models its round merged.
+    init(_ epoch: EpochReport) {
+        self.init(type: "epoch")
+        self.epoch = epoch.epoch
+        trainingLoss = epoch.trainingLoss
+        validationLoss = epoch.validation?.loss
+        validationAccuracy = epoch.validation?.accuracy
+        version = epoch.modelVersion
+        contributors = epoch.mergedWith.map(\.description)
+    }
+
     /// Writes the line and flushes it, so a reader sees it even if the process is killed next.
     func write() {
         let encoder = JSONEncoder()
         encoder.outputFormatting = .sortedKeys
         guard var line = try? encoder.encode(self) else { return }
         line.append(UInt8(ascii: "\n"))
-        FileHandle.standardOutput.write(line)
+        // A pipe takes writes above 4 KiB in pieces: without the lock, an event line printed by another
+        // task could land inside a long model line.
+        standardOutputLock.withLock { _ in FileHandle.standardOutput.write(line) }
     }
 }
+
+/// Serializes the lines written to standard output.
+private let standardOutputLock = Mutex(())
 
 /// Fixed-width lowercase hexadecimal.
 private func hex<Value: FixedWidthInteger>(_ value: Value) -> String {

@@ -9,8 +9,10 @@ struct DiscoveryProcessTests {
         "--heartbeat-ms", "\(Int(testHeartbeat / .milliseconds(1)))", "--expiry-ms",
         "\(Int(testExpiry / .milliseconds(1)))",
     ]
-    /// Processes start slower than tasks: allowance for a fresh process's first heartbeat.
-    private let processSlack = Duration.milliseconds(400)
+    /// Processes start slower than tasks: allowance for a fresh process's first heartbeat. And while these
+    /// tests wait, the parallel suite's CPU-bound tests (GEMM, fuzzing, training) can hold both threads of
+    /// the cooperative pool, delaying the timer that expires a peer by several hundred milliseconds.
+    private let processSlack = Duration.seconds(1)
 
     @Test("On loopback, a node finds two nodes of another process, which expire once it is killed")
     func killedProcessOnLoopback() async throws {
@@ -30,7 +32,7 @@ struct DiscoveryProcessTests {
 
         probe.kill()
         let expired = try #require(try await timeUntil { service.peers.isEmpty })
-        #expect(expired <= testExpiry + slack)
+        #expect(expired <= testExpiry + processSlack)
         await service.stop()
     }
 
@@ -61,7 +63,7 @@ struct DiscoveryProcessTests {
         second.kill()
         let gone = Set(second.nodeIDs)
         let expired = try #require(try await timeUntil { first.peers.values.allSatisfy { $0.isDisjoint(with: gone) } })
-        #expect(expired <= testExpiry + slack)
+        #expect(expired <= testExpiry + processSlack)
         let reasons = first.lines.filter { $0.type == "left" }.map(\.reason)
         #expect(reasons == [String?](repeating: "expired", count: 3 * gone.count))
 

@@ -86,6 +86,45 @@ struct TCPTransferTests {
         }
     }
 
+    @Test("A gathered write of more parts than one system call takes arrives intact, in order")
+    func gatheredWrite() async throws {
+        try await withLoopbackPair { client, server in
+            var generator = SystemRandomNumberGenerator()
+            // Some empty, some larger than the socket buffers, so that sends stop in the middle of a part.
+            let parts = (0..<150).map { index in
+                [UInt8](
+                    repeating: UInt8(truncatingIfNeeded: index),
+                    count: index % 7 == 0 ? 0 : Int.random(in: 1...200_000, using: &generator))[...]
+            }
+            let expected = Array(parts.joined())
+            async let written: Void = client.write(parts, deadline: .now + patience)
+            let received = try await server.read(exactly: expected.count, timeout: patience)
+            try await written
+            #expect(received == expected)
+        }
+    }
+
+    @Test("A read of a known size completes when the last bytes trickle in below the low-water mark")
+    func trickledRead() async throws {
+        try await withLoopbackPair { client, server in
+            let size = 3 << 20
+            let writer = Task {
+                // Large pieces, then ever smaller ones with pauses, so that the reader waits for fewer bytes
+                // than its low-water mark held a moment before.
+                var offset = 0
+                for piece in [1 << 20, 1 << 20, 700_000, 300_000, 40_000, 7_000, 1_000, 575, 1] {
+                    try await client.write([UInt8](repeating: UInt8(truncatingIfNeeded: offset), count: piece))
+                    offset += piece
+                    try await Task.sleep(for: .milliseconds(20))
+                }
+                return offset
+            }
+            let received = try await server.read(exactly: size, timeout: patience)
+            #expect(try await writer.value == size)
+            #expect(received.count == size)
+        }
+    }
+
     @Test("A write waits while the peer does not read (back-pressure), then completes when it does")
     func writeWaitsForReader() async throws {
         try await withLoopbackPair { client, server in

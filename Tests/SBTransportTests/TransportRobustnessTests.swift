@@ -6,7 +6,7 @@ import Testing
 struct TransportRobustnessTests {
     /// What a hostile or broken peer writes before closing its side.
     enum Garbage: String, CaseIterable, CustomTestStringConvertible {
-        case randomBytes, truncatedFrame, fourGiBHeader, corruptedPayload
+        case randomBytes, truncatedFrame, truncatedLargeFrame, fourGiBHeader, corruptedPayload
 
         var testDescription: String { rawValue }
 
@@ -18,6 +18,11 @@ struct TransportRobustnessTests {
                     return (0..<4096).map { _ in UInt8.random(in: 0...255, using: &generator) }
                 case .truncatedFrame:
                     return try Array(Message.ping(token: 1).frame().encoded().dropLast(5))
+                case .truncatedLargeFrame:
+                    // Stops 300 KB short of the 1 MiB its header announces: the reader, waiting for the rest
+                    // with a high receive low-water mark, must still see the end of the stream.
+                    let payload = (0..<(1 << 20)).map { _ in UInt8.random(in: 0...255, using: &generator) }
+                    return try Array(Frame(type: .hello, payload: payload).encoded().prefix(750_000))
                 case .fourGiBHeader:
                     // A valid header, checksum included, that announces a 4 GiB payload.
                     var header =

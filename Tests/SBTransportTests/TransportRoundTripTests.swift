@@ -136,4 +136,28 @@ struct TransportRoundTripTests {
             await peer.close()
         }
     }
+
+    @Test("Transports serve one listening socket in turn: the port stays, the newest transport answers")
+    func transportsShareASocketInTurn() async throws {
+        let socket = try TCPListener.bind(to: loopback)
+        defer { socket.close() }
+        let first = try configuration()
+        let second = try configuration()
+        let firstListener = try TCPTransport(configuration: first).serve(socket)
+        let client = TCPTransport(configuration: try configuration())
+        let early = try await client.connect(to: socket.localAddress, timeout: patience)
+        #expect(early.remoteNodeID == first.nodeID)
+        await firstListener.closeAndWait()
+
+        // The socket still listens: a peer connecting now waits in its backlog for the next transport.
+        let connecting = Task { try await client.connect(to: socket.localAddress, timeout: patience) }
+        try await Task.sleep(for: .milliseconds(50))
+        let secondListener = try TCPTransport(configuration: second).serve(socket)
+        let late = try await connecting.value
+        #expect(late.remoteNodeID == second.nodeID)
+        #expect(late.remoteHello.listenPort == socket.localAddress.port)
+        secondListener.close()
+        await early.close()
+        await late.close()
+    }
 }

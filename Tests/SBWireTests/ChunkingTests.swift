@@ -80,6 +80,38 @@ struct ChunkingTests {
         }
     }
 
+    @Test("A message still held keeps its bytes while the next one reassembles; a released one lends its memory")
+    func recycledStorage() throws {
+        let other: Message = .modelResponse(
+            try ModelResponse(
+                requestID: 2, namespace: "digits", modelVersion: 8, sampleCount: 100,
+                architecture: Fixtures.architecture,
+                tensors: try WireTensor.encode(
+                    ["0.weight": Tensor.randn([256, 384], seed: 3), "0.bias": Tensor.randn([256], seed: 4)],
+                    as: .float32)))
+        func chunks(of message: Message, transferID: UInt64) throws -> [Chunk] {
+            try message.frames(transferID: transferID, maxPayloadSize: 64 * 1024).map { frame in
+                guard case .chunk(let chunk) = try Message(frame: frame) else { throw WireError.unknownMessageType(0) }
+                return chunk
+            }
+        }
+        func reassemble(_ chunks: [Chunk], with assembler: inout ChunkAssembler) throws -> Message? {
+            var message: Message?
+            for chunk in chunks {
+                message = try assembler.receive(chunk)
+            }
+            return message
+        }
+        var assembler = ChunkAssembler()
+        let held = try reassemble(chunks(of: Self.model, transferID: 1), with: &assembler)
+        // Same size, other bytes: reassembled while `held` still shares the first transfer's storage.
+        #expect(try reassemble(chunks(of: other, transferID: 2), with: &assembler) == other)
+        #expect(held == Self.model)
+        // Nothing holds the second message any more, so the third reuses its storage.
+        #expect(try reassemble(chunks(of: Self.model, transferID: 3), with: &assembler) == Self.model)
+        #expect(assembler.pendingTransferCount == 0 && assembler.bufferedByteCount == 0)
+    }
+
     @Test("Interleaved transfers reassemble independently")
     func interleaved() throws {
         let first = try Self.chunks(transferID: 1)

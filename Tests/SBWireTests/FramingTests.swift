@@ -26,6 +26,26 @@ struct FramingTests {
                 == bytes(hex: "f5534257 01 05 0000 08000000 7b0e7874 2a00000000000000 87296b51"))
     }
 
+    @Test("Windows of any size add up to the encoded frame, tagged or not", arguments: [1, 7, 4096, 100_000])
+    func encoderWindows(maxCount: Int) throws {
+        var authenticator = try AuthenticationTests().handshake().initiator
+        let frames =
+            [
+                ping, try Frame(type: .ping, payload: []), try authenticator.seal(ping),
+            ] + (try ChunkingTests.model.frames(transferID: 1, maxPayloadSize: 150_000))
+        for frame in frames {
+            var encoder = FrameEncoder(frame)
+            var bytes: [UInt8] = []
+            while case let window = encoder.next(maxCount: maxCount), !window.isEmpty {
+                #expect(window.reduce(0) { $0 + $1.count } <= maxCount)
+                #expect(window.allSatisfy { !$0.isEmpty })
+                bytes += window.joined()
+            }
+            #expect(bytes == frame.encoded())
+            #expect(try decodeFrames(bytes) == [frame])
+        }
+    }
+
     @Test("Frames fed one byte at a time come out whole, in order")
     func byteByByte() throws {
         let stream = try Fixtures.messages.flatMap { try $0.frame().encoded() }

@@ -19,7 +19,7 @@ struct NodeExchangeTests {
             (one: Namespace) async throws -> Void in
             try await second.join(name) { (other: Namespace) async throws -> Void in
                 try await other.syncModel(timeout: .seconds(10))
-                try await waitUntilAcquainted(one, first.id, other, second.id)
+                try await waitUntilAcquainted([(one, first.id), (other, second.id)])
                 let exchange = Exchange.synchronous(timeout: .seconds(5))
                 async let oneReport = one.train(epochs: 3, train: loaders[0], exchange: exchange)
                 async let otherReport = other.train(epochs: 3, train: loaders[1], exchange: exchange)
@@ -38,18 +38,4 @@ struct NodeExchangeTests {
         await second.shutdown()
         await first.shutdown()
     }
-}
-
-/// Waits until each namespace lists the other node as a peer: rounds only include known members.
-private func waitUntilAcquainted(_ one: Namespace, _ oneID: NodeID, _ other: Namespace, _ otherID: NodeID)
-    async throws
-{
-    let deadline = ContinuousClock.now + .seconds(10)
-    while ContinuousClock.now < deadline {
-        if one.peers.contains(where: { $0.nodeID == otherID }) && other.peers.contains(where: { $0.nodeID == oneID }) {
-            return
-        }
-        try await Task.sleep(for: .milliseconds(20))
-    }
-    Issue.record("the nodes did not find each other within 10 seconds")
 }

@@ -6,6 +6,15 @@ struct NodeLine: Decodable, Equatable, Sendable {
     var id: String?
     var address: String?
     var version: UInt64?
+    var epoch: Int?
+    var round: Int?
+    var validationAccuracy: Float?
+    /// The other nodes whose models an epoch's round merged (`epoch`), or a `merged` event's.
+    var contributors: [String]?
+    /// How long an epoch took, its exchange round included.
+    var seconds: Double?
+    /// Why a peer's model was refused (`rejected`).
+    var reason: String?
     var architecture: String?
     var weights: [String: String]?
     var digest: String?
@@ -28,9 +37,17 @@ final class NodeProcess {
     /// The first line of `type`, once printed.
     func line(_ type: String) -> NodeLine? { lines.first { $0.type == type } }
 
+    /// Every line of `type` printed so far, in order.
+    func lines(_ type: String) -> [NodeLine] { lines.filter { $0.type == type } }
+
     /// Waits up to `limit` for a line of `type`.
     func wait(for type: String, limit: Duration) async throws -> NodeLine? {
         try await child.waitForLine(limit: limit) { $0.type == type }
+    }
+
+    /// Waits up to `limit` for a line matching `predicate`.
+    func wait(limit: Duration, where predicate: (NodeLine) -> Bool) async throws -> NodeLine? {
+        try await child.waitForLine(limit: limit, where: predicate)
     }
 
     /// Waits up to `limit` for the process to exit; its status, or nil if it still runs.

@@ -55,6 +55,43 @@ import Testing
         #expect(actions.first == .install(modelState([3], round: 1, origin: alice)))
     }
 
+    @Test func aSourceRunningAheadMeetsEveryRound() throws {
+        var rounds = machine()
+        // Bob and Carol finished rounds 1 to 3 before Alice started round 1.
+        for round in 1...3 {
+            for peer in [bob, carol] {
+                #expect(try rounds.receive(modelState([Float(round)], round: round, origin: peer), from: peer).isEmpty)
+            }
+        }
+        for round in 1...3 {
+            #expect(rounds.roundToStart(after: round - 1) == round)
+            let actions = try rounds.startRound(with: modelState([0], round: round, origin: alice), now: .zero)
+            #expect(actions.contains(.event(.modelMerged(round: round, contributors: [bob, carol]))))
+        }
+        #expect(rounds.statistics.timeouts == 0)
+    }
+
+    @Test func aLateJoinerLinesUpWithItsPeersRounds() throws {
+        var rounds = machine()
+        _ = try rounds.receive(modelState([1], round: 15, origin: bob), from: bob)
+        _ = try rounds.receive(modelState([1], round: 16, origin: carol), from: carol)
+        #expect(rounds.roundToStart(after: 0) == 15)
+        let actions = try rounds.startRound(with: modelState([0], round: 15, origin: alice), now: .zero)
+        // Carol has moved past round 15, so the round does not wait for her.
+        #expect(actions.contains(.event(.modelMerged(round: 15, contributors: [bob]))))
+        #expect(rounds.roundToStart(after: 15) == 16)
+    }
+
+    @Test func aRoundStopsWaitingForPeersThatMovedOn() throws {
+        var rounds = machine()
+        _ = try rounds.startRound(with: modelState([0], round: 1, origin: alice), now: .zero)
+        #expect(try rounds.receive(modelState([3], round: 1, origin: bob), from: bob).isEmpty)
+        // Carol is at round 7: she will never send round 1.
+        let actions = try rounds.receive(modelState([9], round: 7, origin: carol), from: carol)
+        #expect(actions.contains(.event(.modelMerged(round: 1, contributors: [bob]))))
+        #expect(rounds.statistics.missing == 1)
+    }
+
     @Test func refusesForgedIncompatibleAndDisallowedModels() throws {
         let graph = Topology.directed([(from: bob, to: alice)]).graph(members: [alice, bob, carol])
         var rounds = SynchronousRounds(node: alice, policy: ExchangePolicy(graph: graph), timeout: .seconds(5))

@@ -1,4 +1,5 @@
 import Scatterbrained
+import Testing
 
 /// A readable node id for tests: 16 copies of `byte`, so ids sort by `byte`.
 func nodeID(_ byte: UInt8) -> NodeID {
@@ -53,4 +54,19 @@ struct GossipSimulation {
         for node in locals.keys { handle(try machines[node]!.tick(now: clock), at: node) }
         return installed
     }
+}
+
+/// Waits until each namespace lists every other node of `members`, and those of `others`, as a peer:
+/// exchanges only include known members. Records an issue after 10 seconds.
+func waitUntilAcquainted(_ members: [(Namespace, NodeID)], with others: [NodeID] = []) async throws {
+    let deadline = ContinuousClock.now + .seconds(10)
+    let everyone = Set(members.map(\.1) + others)
+    while ContinuousClock.now < deadline {
+        let acquainted = members.allSatisfy { namespace, id in
+            Set(namespace.peers.map(\.nodeID)).isSuperset(of: everyone.subtracting([id]))
+        }
+        if acquainted { return }
+        try await Task.sleep(for: .milliseconds(20))
+    }
+    Issue.record("the nodes did not find each other within 10 seconds")
 }

@@ -38,9 +38,23 @@ void sb_sgemm_force_generic(int force);
 int sb_crc32c_hardware_available(void);
 
 /// Advances a CRC-32C register (reflected polynomial 0x82F63B78, no pre- or post-inversion:
-/// the caller starts from 0xFFFFFFFF and inverts the result) over count bytes.
-/// Only call it when sb_crc32c_hardware_available() returned 1.
+/// the caller starts from 0xFFFFFFFF and inverts the result) over count bytes, with the fastest
+/// kernel this CPU supports. Only call it when sb_crc32c_hardware_available() returned 1.
 uint32_t sb_crc32c_hardware_update(uint32_t crc, const void *bytes, size_t count);
+
+/// The hardware CRC-32C kernels, for tests and benchmarks that compare them.
+typedef enum {
+    /// Six interleaved streams of the `crc32` instruction (SSE 4.2).
+    SB_CRC32C_INSTRUCTION = 1,
+    /// Folding with carry-less multiplication on 512-bit registers (AVX-512 with VPCLMULQDQ).
+    SB_CRC32C_VPCLMUL_AVX512 = 2,
+} sb_crc32c_kernel;
+
+/// 1 if this CPU can run `kernel`; 0 otherwise.
+int sb_crc32c_kernel_available(sb_crc32c_kernel kernel);
+
+/// sb_crc32c_hardware_update with a given kernel. Only call it when sb_crc32c_kernel_available(kernel) returned 1.
+uint32_t sb_crc32c_update_with(sb_crc32c_kernel kernel, uint32_t crc, const void *bytes, size_t count);
 
 /// 1 if this CPU has the SHA-256 instructions (x86-64 SHA extensions), so that
 /// sb_sha256_hardware_blocks may be called; 0 otherwise.

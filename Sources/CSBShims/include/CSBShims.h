@@ -61,8 +61,20 @@ int sb_accept(int fd, sb_address *peer);
 int sb_local_address(int fd, sb_address *out);
 int sb_peer_address(int fd, sb_address *out);
 
-/// send(2) that never raises SIGPIPE.
-ssize_t sb_send(int fd, const void *bytes, size_t count);
+/// One piece of a gathered send: `count` bytes at `bytes`.
+typedef struct sb_buffer {
+    const void *bytes;
+    size_t count;
+} sb_buffer;
+
+/// The most pieces one sb_send_buffers call takes.
+enum { SB_MAX_SEND_BUFFERS = 64 };
+
+/// Sends up to SB_MAX_SEND_BUFFERS pieces, in order, with one sendmsg(2) that never raises SIGPIPE:
+/// a frame's header, payload pieces and trailer leave in one call (and, with TCP_NODELAY, without a
+/// tiny segment of their own). Returns the bytes sent, which may be fewer than the pieces hold.
+ssize_t sb_send_buffers(int fd, const sb_buffer *buffers, int count);
+
 ssize_t sb_receive(int fd, void *bytes, size_t capacity);
 ssize_t sb_send_to(int fd, const void *bytes, size_t count, const sb_address *to);
 ssize_t sb_receive_from(int fd, void *bytes, size_t capacity, sb_address *from);
@@ -73,6 +85,11 @@ int sb_shutdown_write(int fd);
 /// SO_REUSEADDR, and SO_REUSEPORT too when `reuse_port` is non-zero.
 int sb_set_reuse(int fd, int reuse_port);
 int sb_set_tcp_nodelay(int fd, int on);
+
+/// SO_RCVLOWAT: readiness is reported once `bytes` have arrived (or the stream ends or fails), so a
+/// reader that needs a megabyte is woken once for it rather than for every segment. Receives return
+/// whatever has arrived either way.
+int sb_set_receive_low_water(int fd, int bytes);
 
 /// Joins (join != 0) or leaves the IPv4 multicast `group` on the interface that owns the IPv4
 /// address `interface_address` (127.0.0.1 confines the membership to loopback).

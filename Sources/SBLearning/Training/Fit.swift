@@ -11,8 +11,33 @@ public struct EpochRecord: Sendable, Equatable {
 }
 
 extension Module {
-    /// Trains for one pass over `loader`: for each batch, zero the gradients, run the forward pass,
-    /// back-propagate the loss and step the optimizer.
+    /// One optimization step on one batch: zero the gradients, run the forward pass, back-propagate the
+    /// loss and step the optimizer.
+    ///
+    /// Like a PyTorch training step it leaves the mode alone: call ``train(_:)`` first, as
+    /// ``trainEpoch(_:optimizer:loss:)`` does, so that layers such as ``Dropout`` act as in training.
+    ///
+    /// ```swift
+    /// model.train()
+    /// for (features, targets) in loader {
+    ///     let loss = try model.trainStep(features, targets, optimizer: optimizer, loss: crossEntropyLoss)
+    /// }
+    /// ```
+    ///
+    /// - Returns: the batch's mean loss before the step.
+    /// - Throws: ``ModuleError`` for inputs of the wrong shape.
+    @discardableResult
+    public func trainStep(_ features: Tensor, _ targets: Tensor, optimizer: any Optimizer, loss: LossFunction = mseLoss)
+        throws -> Float
+    {
+        optimizer.zeroGrad()
+        let batchLoss = loss(try forward(features), targets)
+        batchLoss.backward()
+        optimizer.step()
+        return batchLoss.item
+    }
+
+    /// Trains for one pass over `loader`, one ``trainStep(_:_:optimizer:loss:)`` per batch.
     ///
     /// - Returns: the sample-weighted mean training loss of the pass.
     /// - Throws: ``DataError`` for an invalid loader, ``ModuleError`` for inputs of the wrong shape.
@@ -23,12 +48,9 @@ extension Module {
         var totalLoss: Double = 0
         var samples = 0
         for (features, targets) in loader {
-            optimizer.zeroGrad()
-            let batchLoss = loss(try forward(features), targets)
-            batchLoss.backward()
-            optimizer.step()
+            let batchLoss = try trainStep(features, targets, optimizer: optimizer, loss: loss)
             let batch = features.shape.first ?? 0
-            totalLoss += Double(batchLoss.item) * Double(batch)
+            totalLoss += Double(batchLoss) * Double(batch)
             samples += batch
         }
         return Float(totalLoss / Double(Swift.max(samples, 1)))

@@ -71,4 +71,11 @@ public final class PeerListener: Sendable {
         stopAccepting()
         acceptLoop.cancel()
     }
+
+    /// Closes the listener, as ``close()`` does, and returns once it no longer waits on its socket, so
+    /// that another listener may serve the same socket.
+    public func closeAndWait() async {
+        close()
+        await acceptLoop.value
+    }
 }

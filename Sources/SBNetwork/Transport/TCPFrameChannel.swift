@@ -10,9 +10,10 @@ final class TCPFrameChannel: FrameChannel {
     /// faults per read).
     private static let maxReadSize = 256 * 1024
     private static let minReadSize = 64 * 1024
-    /// Frames above this size go out as a write per part (header, payload pieces, trailer) rather
-    /// than as one encoded copy; below it, one write keeps a small message in one TCP segment.
-    private static let gatherThreshold = 64 * 1024
+    /// The most bytes of a frame handed to the system per write. Each window is checksummed just
+    /// before it is written, so the system copies it from the CPU cache rather than reading it from
+    /// memory a second time; 256 KiB stays within the L2 cache of current x86-64 and ARM cores.
+    private static let sendWindow = 256 * 1024
 
     let connection: TCPConnection
     var localAddress: SocketAddress { connection.localAddress }
@@ -30,11 +31,10 @@ final class TCPFrameChannel: FrameChannel {
     }
 
     func send(_ frame: Frame, deadline: ContinuousClock.Instant?) async throws {
+        var encoder = FrameEncoder(frame)
         do {
-            if frame.encodedByteCount < Self.gatherThreshold {
-                try await connection.write(frame.encoded(), timeout: timeRemaining(until: deadline))
-            } else {
-                try await connection.write(frame.encodedParts(), deadline: deadline)
+            while case let window = encoder.next(maxCount: Self.sendWindow), !window.isEmpty {
+                try await connection.write(window, deadline: deadline)
             }
         } catch let error as NetworkError {
             throw TransportError.network(error)
@@ -80,10 +80,11 @@ final class TCPFrameChannel: FrameChannel {
     ///
     /// - Returns: false if no frame body is awaited; true once some bytes were read.
     private func receiveFrameBody(deadline: ContinuousClock.Instant?) async throws -> Bool {
-        guard decoder.withLock({ $0.isAwaitingFrameBody }) else { return false }
+        let needed = decoder.withLock { $0.isAwaitingFrameBody ? $0.bytesNeeded : 0 }
+        guard needed > 0 else { return false }
         let received: Int
         do {
-            received = try await connection.read(deadline: deadline) { receive throws(NetworkError) in
+            received = try await connection.read(awaiting: needed, deadline: deadline) { receive throws(NetworkError) in
                 try decoder.withLock { decoder throws(NetworkError) in
                     try decoder.receiveFrameBody { space throws(NetworkError) in
                         let received = try receive(space)

@@ -37,6 +37,27 @@ public final class TCPTransport: Transport {
         } catch {
             throw TransportError.network(error)
         }
+        return try serve(listener, closingItOnStop: true)
+    }
+
+    /// Serves peers on a listener bound beforehand, which stays open when the returned listener closes.
+    ///
+    /// A program that replaces its transport (to announce other namespaces, say) keeps its port this
+    /// way: no other socket can take the port between the old transport's listener and the new one's,
+    /// and peers that connect meanwhile wait in the socket's backlog. Stop the previous listener with
+    /// ``PeerListener/closeAndWait()`` before serving the socket again: one task accepts at a time.
+    ///
+    /// ```swift
+    /// let socket = try TCPListener.bind(to: SocketAddress(ip: .anyIPv4, port: 7070))
+    /// let listener = try transport.serve(socket)
+    /// ```
+    ///
+    /// - Throws: ``TransportError/unsendable(_:)`` when the configuration cannot make a hello.
+    public func serve(_ listener: TCPListener) throws -> PeerListener {
+        try serve(listener, closingItOnStop: false)
+    }
+
+    private func serve(_ listener: TCPListener, closingItOnStop: Bool) throws -> PeerListener {
         listenPort.store(listener.localAddress.port, ordering: .releasing)
         let configuration = configuration
         let recorder = recorder
@@ -54,7 +75,7 @@ public final class TCPTransport: Transport {
                     return nil
                 }
             },
-            stop: { listener.close() },
+            stop: { if closingItOnStop { listener.close() } },
             establish: { channel in
                 try await FramedPeerConnection.establish(
                     over: channel, role: .responder, localHello: hello, configuration: configuration,

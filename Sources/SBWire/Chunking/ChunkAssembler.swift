@@ -8,6 +8,12 @@ import CSBKernels
 /// arrive, never beyond a transfer's declared size, which itself is capped by
 /// ``maxTransferSize``: a peer declaring a huge transfer and sending one chunk costs one chunk.
 ///
+/// The storage of the last reassembled message is kept for the next transfer of a similar size:
+/// once the caller has released that message, the next one is reassembled in the same memory, which
+/// spares the system zeroing fresh pages for every large message (for a 100 MB model, more of the
+/// receiver's time than the checksums). While the message is still referenced, copy-on-write gives
+/// the next transfer fresh storage instead, so a decoded message never changes under its holder.
+///
 /// ```swift
 /// var assembler = ChunkAssembler()
 /// switch try Message(frame: frame) {
@@ -31,6 +37,8 @@ public struct ChunkAssembler: Sendable {
     /// The most transfers that may be unfinished at once.
     public let maxConcurrentTransfers: Int
     private var transfers: [UInt64: Transfer] = [:]
+    /// The payload storage of the last completed transfer, shared with the message decoded from it.
+    private var recycled: [UInt8] = []
 
     /// Creates an assembler with no transfers pending.
     ///
@@ -102,13 +110,8 @@ public struct ChunkAssembler: Sendable {
                 transferID: id,
                 reason: "all \(transfer.totalSize) bytes arrived by chunk \(chunk.index) of \(transfer.count)")
         }
-        if transfer.bytes.isEmpty {
-            // Room for the declared size at once, so the buffer never moves; large allocations are
-            // mapped lazily, so memory is committed only as bytes arrive.
-            transfer.bytes = [UInt8](unsafeUninitializedCapacity: Int(transfer.totalSize)) { storage, initialized in
-                sb_advise_huge_pages(storage.baseAddress, storage.count)
-                initialized = 0
-            }
+        if chunk.index == 0 {
+            transfer.bytes = storage(capacity: Int(transfer.totalSize))
         }
         transfer.bytes += chunk.bytes
         transfer.nextIndex += 1
@@ -120,7 +123,33 @@ public struct ChunkAssembler: Sendable {
         guard UInt64(received) == transfer.totalSize else {
             throw .incompleteTransfer(transferID: id, received: received, declared: transfer.totalSize)
         }
+        recycled = transfer.bytes
         return try Message(type: transfer.messageType, payload: transfer.bytes)
+    }
+
+    /// Empty storage with room for a transfer's declared size at once, so that it never moves: the
+    /// last transfer's if that is about the right size, else a new allocation, which large sizes map
+    /// lazily, so memory is committed only as bytes arrive.
+    private mutating func storage(capacity: Int) -> [UInt8] {
+        var bytes: [UInt8] = []
+        // Moved out rather than copied, so that the storage is uniquely referenced if the caller let go of it.
+        swap(&bytes, &recycled)
+        // A small message must not pin (through the slices its decoded fields share) a much larger buffer.
+        guard bytes.capacity >= capacity, bytes.capacity / 2 <= capacity else {
+            return [UInt8](unsafeUninitializedCapacity: capacity) { storage, initialized in
+                sb_advise_huge_pages(storage.baseAddress, storage.count)
+                initialized = 0
+            }
+        }
+        // Keeps the storage when nothing else references it; otherwise replaces it with a new allocation
+        // of the same capacity without copying its bytes, which needs the huge-page advice too (repeating
+        // it for the kept storage is harmless).
+        bytes.removeAll(keepingCapacity: true)
+        let capacity = bytes.capacity
+        bytes.withUnsafeBufferPointer {
+            sb_advise_huge_pages(UnsafeMutableRawPointer(mutating: $0.baseAddress), capacity)
+        }
+        return bytes
     }
 
     /// Takes the chunk's transfer out of the table (so that appending does not copy a buffer the

@@ -1,12 +1,11 @@
 extension Frame {
     /// The frame's bytes as they go on the wire.
     public func encoded() -> [UInt8] {
-        var bytes = header
+        var bytes: [UInt8] = []
         bytes.reserveCapacity(encodedByteCount)
-        for segment in segments {
-            bytes += segment
+        for part in encodedParts() {
+            bytes += part
         }
-        bytes += trailer
         return bytes
     }
 
@@ -14,25 +13,14 @@ extension Frame {
     /// header, the payload's pieces (views of the frame's storage, not copies) and the tag plus CRC.
     /// Saves a large payload the copy that ``encoded()`` makes.
     public func encodedParts() -> [ArraySlice<UInt8>] {
-        [header[...]] + segments + [trailer[...]]
+        var encoder = FrameEncoder(self)
+        return encoder.next(maxCount: .max)
     }
 
     /// Header bytes 0–15.
-    private var header: [UInt8] {
+    var header: [UInt8] {
         var bytes = headerPrefix
         append(CRC32C.checksum(bytes), to: &bytes)
-        return bytes
-    }
-
-    /// The tag, if any, and the CRC of payload and tag.
-    private var trailer: [UInt8] {
-        var crc = CRC32C()
-        for segment in segments {
-            crc.update(segment)
-        }
-        var bytes = authenticationTag ?? []
-        crc.update(bytes)
-        append(crc.value, to: &bytes)
         return bytes
     }
 

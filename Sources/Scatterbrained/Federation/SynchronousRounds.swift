@@ -16,7 +16,11 @@ import SBWire
 ///    as late; one for a later round is kept until that round starts (a faster peer).
 /// 3. When every expected model has arrived, or at the deadline (``tick(now:)``), the machine
 ///    aggregates its own model with those that arrived and returns ``Action/install(_:)``. It never
-///    waits beyond the deadline, so a node that dies cannot stall the others.
+///    waits beyond the deadline, so a node that dies cannot stall the others; nor for a node whose
+///    model for a later round shows it has moved past this one.
+///
+/// A node that joins late, or fell behind, lines up with its peers by starting the round that
+/// ``roundToStart(after:)`` names.
 ///
 /// ```swift
 /// var rounds = SynchronousRounds(node: id, policy: policy, strategy: .fedAvg, timeout: .seconds(5))
@@ -62,8 +66,12 @@ public struct SynchronousRounds: Sendable {
     public private(set) var statistics = ExchangeStatistics()
 
     private var collection: Collection?
-    /// Models for rounds not yet started, the newest per sender: bounded by the number of peers.
-    private var early: [NodeID: ModelState] = [:]
+    /// Models for rounds not yet started, by sender and round; at most ``earlyRoundsPerSender`` per sender.
+    private var early: [NodeID: [Int: ModelState]] = [:]
+
+    /// How many rounds ahead of this node a peer's models are kept: a source that never waits (it has
+    /// no in-neighbours) runs ahead, and its models must still meet their rounds here.
+    public static let earlyRoundsPerSender = 8
 
     /// Creates the machine for `node`.
     ///
@@ -85,6 +93,16 @@ public struct SynchronousRounds: Sendable {
     /// Whether a round is waiting for models.
     public var isCollecting: Bool { collection != nil }
 
+    /// The round to start after round `previous`: the next one, unless no model arrived for it but
+    /// models for later rounds did (the peers are further along: this node joined late or fell
+    /// behind), in which case the earliest of those, to line up with the peers.
+    public func roundToStart(after previous: Int) -> Int {
+        let next = previous + 1
+        let ahead = early.values.flatMap(\.keys).filter { $0 >= next }
+        guard !ahead.contains(next), let earliest = ahead.min() else { return next }
+        return earliest
+    }
+
     /// Starts the round `local.round` with the node's freshly trained model.
     ///
     /// - Precondition: no round is collecting, and `local.round` is later than the last round.
@@ -101,9 +119,12 @@ public struct SynchronousRounds: Sendable {
         let destinations = policy.destinations(of: node)
         if !destinations.isEmpty { actions.append(.send(local, to: destinations)) }
         collection = Collection(local: local, deadline: now + timeout)
-        for (sender, model) in early where model.round <= local.round {
-            early[sender] = nil
-            actions += accept(model, from: sender)
+        for (sender, rounds) in early {
+            // Models of rounds this node skipped are refused as late; the one for this round is filed.
+            for (round, model) in rounds.sorted(by: { $0.key < $1.key }) where round <= local.round {
+                actions += accept(model, from: sender)
+            }
+            early[sender] = rounds.filter { $0.key > local.round }
         }
         actions += try closeIfComplete()
         if let collection { actions.append(.wakeUp(at: collection.deadline)) }
@@ -120,13 +141,22 @@ public struct SynchronousRounds: Sendable {
             return reject(from: sender, reason)
         }
         if model.round > round ?? Int.min {
-            if let kept = early[sender], kept.round >= model.round {
-                return reject(from: sender, .duplicate(round: kept.round))
-            }
-            early[sender] = model
-            return []
+            var kept = early[sender, default: [:]]
+            guard kept[model.round] == nil else { return reject(from: sender, .duplicate(round: model.round)) }
+            kept[model.round] = model
+            if kept.count > Self.earlyRoundsPerSender, let oldest = kept.keys.min() { kept[oldest] = nil }
+            early[sender] = kept
+            // The sender has moved past the collecting round: it may have been all the round waited for.
+            return try closeIfComplete()
         }
         return try accept(model, from: sender) + closeIfComplete()
+    }
+
+    /// Hands over the models kept for rounds not started yet, oldest round first, and forgets them: for
+    /// a driver that stops using this machine and passes them on to the next one.
+    public mutating func takeEarlyModels() -> [ModelState] {
+        defer { early = [:] }
+        return early.values.flatMap(\.values).sorted { $0.round < $1.round }
     }
 
     /// Closes the collecting round if its deadline has passed; call it at the time of
@@ -167,7 +197,11 @@ public struct SynchronousRounds: Sendable {
 
     private mutating func closeIfComplete() throws(AggregationError) -> [Action] {
         guard let collection else { return [] }
-        guard policy.sources(of: node).allSatisfy({ collection.received[$0] != nil }) else { return [] }
+        let round = collection.local.round
+        let settled = policy.sources(of: node).allSatisfy { source in
+            collection.received[source] != nil || early[source, default: [:]].keys.contains { $0 > round }
+        }
+        guard settled else { return [] }
         return try close()
     }
 

@@ -1,21 +1,23 @@
 import Synchronization
 
-/// The state of one open namespace that the node's serving tasks read while the namespace trains:
-/// the published model and the event stream. Shared by the namespace and the node.
+/// The state of one open namespace that the node's serving tasks share with the namespace while it
+/// trains: the published model, the peer filter, the models peers pushed, and the event stream.
 final class ModelBoard: Sendable {
     let name: String
-    let exchange: RoundExchange
+    /// Models peers pushed, until the namespace's exchange takes them.
+    let inbox = Inbox()
     let events: AsyncStream<NamespaceEvent>
     private let continuation: AsyncStream<NamespaceEvent>.Continuation
     private let published: Mutex<PublishedModel?>
+    private let filterState: Mutex<PeerFilter>
 
     /// How many unread events ``events`` keeps; older ones are dropped.
     private static let eventBufferSize = 1024
 
-    init(name: String, model: PublishedModel?, node: NodeID) {
+    init(name: String, model: PublishedModel?, filter: PeerFilter) {
         self.name = name
-        exchange = RoundExchange(node: node)
         published = Mutex(model)
+        filterState = Mutex(filter)
         (events, continuation) = AsyncStream.makeStream(bufferingPolicy: .bufferingNewest(Self.eventBufferSize))
     }
 
@@ -31,6 +33,12 @@ final class ModelBoard: Sendable {
         published.withLock { $0 = model }
     }
 
+    /// The nodes the namespace deals with: others are neither served, nor heard, nor sent to.
+    var filter: PeerFilter {
+        get { filterState.withLock { $0 } }
+        set { filterState.withLock { $0 = newValue } }
+    }
+
     func emit(_ event: NamespaceEvent) {
         continuation.yield(event)
     }
@@ -42,6 +50,9 @@ final class ModelBoard: Sendable {
 
     /// The answer to a peer's model request: the model if it is newer than what the peer holds.
     func answer(_ request: ModelRequest, from peer: NodeID) -> Message {
+        guard filter.admits(peer) else {
+            return Self.refusal(.modelUnavailable, "this node's peer filter for '\(name)' excludes the requester")
+        }
         guard let model else {
             return Self.refusal(.modelUnavailable, "'\(name)' has no model yet on this node")
         }
@@ -57,28 +68,34 @@ final class ModelBoard: Sendable {
         }
     }
 
-    /// Delivers a peer's trained model to the namespace's rounds. Nothing is sent back: the sender
-    /// learns the outcome from the round's merged models.
+    /// Files a model a peer pushed for the namespace's exchange to take. Nothing is sent back: the
+    /// sender learns the outcome from the models it receives in turn.
     func receive(_ update: UpdatePush, from peer: NodeID) {
+        guard filter.admits(peer) else {
+            return emit(.updateRejected(from: peer, reason: "\(UpdateRejection.notAllowed)"))
+        }
         do {
             let parameters = ModelParameters(stateDict: try WireTensor.decode(update.tensors))
             let model = ModelState(
                 parameters, sampleCount: Int(clamping: update.sampleCount), round: Int(clamping: update.baseVersion),
                 origin: peer)
-            report(try exchange.receive(model, from: peer))
+            if let dropped = inbox.put(model, from: peer) {
+                emit(
+                    .updateRejected(
+                        from: dropped.sender,
+                        reason: "the model of round \(dropped.model.round) was dropped unread: newer ones arrived"))
+            }
         } catch {
             emit(.updateRejected(from: peer, reason: "\(error)"))
         }
     }
 
-    /// Emits the events among a round's actions.
-    func report(_ actions: [SynchronousRounds.Action]) {
-        for case .event(let event) in actions {
-            switch event {
-            case .modelMerged(let round, let contributors): emit(.modelMerged(round: round, contributors: contributors))
-            case .updateRejected(let sender, let reason): emit(.updateRejected(from: sender, reason: "\(reason)"))
-            case .epochFinished, .peerJoined, .peerLeft: break
-            }
+    /// Emits a federation state machine's event; the ones the namespace reports itself are skipped.
+    func report(_ event: FederationEvent) {
+        switch event {
+        case .modelMerged(let round, let contributors): emit(.modelMerged(round: round, contributors: contributors))
+        case .updateRejected(let sender, let reason): emit(.updateRejected(from: sender, reason: "\(reason)"))
+        case .epochFinished, .peerJoined, .peerLeft: break
         }
     }
 

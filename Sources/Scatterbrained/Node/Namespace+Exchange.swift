@@ -1,54 +1,215 @@
+/// The state of one `train` call's exchange: the mode's state machine, created when the call starts.
+enum ExchangeSession: Sendable {
+    case local
+    case synchronous(SynchronousRounds, topology: Topology)
+    case asynchronous(AsynchronousMerging, topology: Topology)
+    case central(CentralParticipant, timeout: Duration)
+}
+
+/// What a federation state machine asks the namespace to do, whichever the mode.
+enum ExchangeStep {
+    /// Push `model` to each of `nodes`; with `newestOnly`, it supersedes the models still queued for them.
+    case send(ModelState, to: [NodeID], newestOnly: Bool = false)
+    /// Continue from this model.
+    case install(ModelState)
+    /// Report this event.
+    case event(FederationEvent)
+}
+
+/// What an exchange produced: the model to continue from, if any, and the other nodes whose models it holds.
+struct ExchangeOutcome: Sendable {
+    var installed: ModelState?
+    var contributors: [NodeID] = []
+}
+
 extension Namespace {
-    /// One synchronous round after an epoch: send the module's weights to the neighbours, wait for the
-    /// round to close (every expected model arrived, or the timeout), and load the aggregate.
+    /// How often a waiting exchange looks for models that arrived and for deadlines that passed.
+    static let exchangePollInterval = Duration.milliseconds(5)
+
+    /// The time the federation state machines read: since the namespace opened, on the monotonic clock.
+    var clock: Duration { .now - clockOrigin }
+
+    /// Sets up a `train` call's exchange; in central mode, waits for the authority's first global model.
     ///
-    /// - Returns: The other nodes whose models the aggregate holds.
-    func exchangeRound(_ module: Module, sampleCount: Int, exchange: Exchange) async throws -> [NodeID] {
-        let members = peers
-        let local = ModelState(
-            ModelParameters(stateDict: module.stateDict()), sampleCount: sampleCount,
-            round: board.exchange.nextRound, origin: runtime.nodeID)
-        let actions = try board.exchange.start(local, members: members.map(\.nodeID), exchange: exchange)
-        board.report(actions)
-        for case .send(let model, let nodes) in actions {
-            await push(model, to: members.filter { nodes.contains($0.nodeID) }, limit: exchange.timeout)
-        }
-        // The machine closes the round at its deadline at the latest; polling a little past it bounds the wait.
-        let deadline = ContinuousClock.now + exchange.timeout + .seconds(1)
-        while ContinuousClock.now < deadline {
-            let (merged, actions) = try board.exchange.poll()
-            board.report(actions)
-            if let merged {
-                try merged.model.parameters.load(into: module)
-                return merged.contributors
+    /// - Returns: The session, and the model to start training from if the mode provides one.
+    func startExchange(_ exchange: Exchange) async throws -> (ExchangeSession, start: ModelParameters?) {
+        switch exchange.mode {
+        case .local:
+            return (.local, nil)
+        case .synchronous(let timeout):
+            let rounds = SynchronousRounds(
+                node: runtime.nodeID, policy: exchangePolicy(exchange.topology), strategy: exchange.strategy,
+                timeout: timeout)
+            return (.synchronous(rounds, topology: exchange.topology), nil)
+        case .asynchronous:
+            let merging = AsynchronousMerging(
+                node: runtime.nodeID, policy: exchangePolicy(exchange.topology), strategy: exchange.strategy,
+                round: lastRound)
+            return (.asynchronous(merging, topology: exchange.topology), nil)
+        case .central(let authority, let timeout):
+            if let participant = centralParticipant, authority == nil || authority == participant.authority {
+                return (.central(participant, timeout: timeout), nil)
             }
-            try await Task.sleep(for: .milliseconds(5))
+            let (participant, global) = try await firstGlobalModel(from: authority, timeout: timeout)
+            return (.central(participant, timeout: timeout), global)
         }
-        return []
     }
 
-    /// Sends a round's model to each member, concurrently; a member that cannot be reached misses the
-    /// round (its peers aggregate without it at their deadline).
-    private func push(_ model: ModelState, to members: [Member], limit: Duration) async {
-        guard let transport = runtime.transport else { return }
-        let update: UpdatePush
-        do {
-            update = try UpdatePush(
-                namespace: name, baseVersion: UInt64(model.round), sampleCount: UInt64(model.sampleCount),
-                tensors: WireTensor.encode(model.parameters.stateDict, as: .float32))
-        } catch {
-            return
+    /// Keeps what the next `train` call needs from the session: the models its state machine holds for
+    /// later rounds go back to the inbox, the central participant is kept. A node that trains one epoch
+    /// per call would otherwise lose its peers' early models, or wait for a global model it already has.
+    func endExchange(_ session: ExchangeSession) {
+        switch session {
+        case .local:
+            break
+        case .central(let participant, _):
+            centralParticipant = participant
+        case .synchronous(var rounds, _):
+            board.inbox.putBack(rounds.takeEarlyModels())
+        case .asynchronous(var merging, _):
+            board.inbox.putBack(merging.takeFreshModels())
         }
-        await withDiscardingTaskGroup { group in
-            for member in members {
-                group.addTask {
-                    guard let connection = try? await transport.connect(to: member.address, timeout: limit) else {
-                        return
-                    }
-                    try? await connection.send(.updatePush(update), timeout: limit)
-                    await connection.close()
-                }
+    }
+
+    /// One exchange point: sends the node's weights as the mode says and gathers what the mode aggregates.
+    ///
+    /// - Parameters:
+    ///   - parameters: The node's weights now, ordered by name (``wireOrderedParameters(of:)``).
+    ///   - sampleCount: The training samples behind them.
+    /// - Returns: The weights to continue from, if the exchange produced any, and whose models they hold.
+    func exchangePoint(_ session: inout ExchangeSession, parameters: ModelParameters, sampleCount: Int)
+        async throws -> ExchangeOutcome
+    {
+        switch session {
+        case .local:
+            return ExchangeOutcome()
+        case .synchronous(var rounds, let topology):
+            defer { session = .synchronous(rounds, topology: topology) }
+            return try await synchronousRound(
+                &rounds, topology: topology, parameters: parameters, sampleCount: sampleCount)
+        case .asynchronous(var merging, let topology):
+            defer { session = .asynchronous(merging, topology: topology) }
+            return try await asynchronousMerge(
+                &merging, topology: topology, parameters: parameters, sampleCount: sampleCount)
+        case .central(var participant, let timeout):
+            defer { session = .central(participant, timeout: timeout) }
+            return try await centralRound(
+                &participant, timeout: timeout, parameters: parameters, sampleCount: sampleCount)
+        }
+    }
+
+    /// The topology's graph over this node and the admitted peers, with the namespace's peer filter.
+    func exchangePolicy(_ topology: Topology) -> ExchangePolicy {
+        ExchangePolicy(
+            graph: topology.graph(members: [runtime.nodeID] + peers.map(\.nodeID)), filter: board.filter)
+    }
+
+    /// Pushes, installs and reports as the state machine asked.
+    func carryOut(_ steps: [ExchangeStep], into outcome: inout ExchangeOutcome) async {
+        for step in steps {
+            switch step {
+            case .send(let model, let nodes, let newestOnly):
+                await send(model, to: nodes, replacingQueued: newestOnly)
+            case .install(let model):
+                outcome.installed = model
+            case .event(let event):
+                if case .modelMerged(_, let contributors) = event { outcome.contributors = contributors }
+                board.report(event)
             }
+        }
+    }
+
+    /// The module's weights ordered by name, as the models peers push arrive (a state dict has no order
+    /// of its own), so that the two line up in aggregation.
+    func wireOrderedParameters(of module: Module) -> ModelParameters {
+        ModelParameters(stateDict: module.stateDict())
+    }
+
+    /// Hands `model` to the courier for each of `nodes` that is a known peer.
+    private func send(_ model: ModelState, to nodes: [NodeID], replacingQueued: Bool) async {
+        guard let courier = runtime.courier else { return }
+        let addresses = peers.filter { nodes.contains($0.nodeID) }.map(\.address)
+        // A model that does not fit the protocol's limits was refused when the namespace published it
+        // (the same encoding), so encoding cannot fail here.
+        guard !addresses.isEmpty,
+            let update = try? UpdatePush(
+                namespace: name, baseVersion: UInt64(max(model.round, 0)),
+                sampleCount: UInt64(max(model.sampleCount, 0)),
+                tensors: WireTensor.encode(model.parameters.stateDict, as: .float32))
+        else { return }
+        await courier.deliver(update, to: addresses, replacingQueued: replacingQueued)
+    }
+
+    /// One synchronous round: start it with the node's weights, wait until every expected model arrived
+    /// or the deadline passed, and return the aggregate.
+    private func synchronousRound(
+        _ rounds: inout SynchronousRounds, topology: Topology, parameters: ModelParameters, sampleCount: Int
+    ) async throws -> ExchangeOutcome {
+        var outcome = ExchangeOutcome()
+        // The members as the round starts are those it waits for. One that leaves mid-round is still
+        // waited for, up to the deadline: its last model may be on its way (a node that finished training
+        // closes its namespace right after its last push), and a dead one costs no more than the timeout.
+        await carryOut(try rounds.updatePolicy(exchangePolicy(topology)).compactMap(\.step), into: &outcome)
+        await carryOut(try receivePushes(into: &rounds), into: &outcome)
+        let round = rounds.roundToStart(after: lastRound)
+        lastRound = round
+        let local = ModelState(parameters, sampleCount: sampleCount, round: round, origin: runtime.nodeID)
+        await carryOut(try rounds.startRound(with: local, now: clock).compactMap(\.step), into: &outcome)
+        // The machine closes the round at its deadline at the latest; the limit only guards the loop.
+        let limit = ContinuousClock.now + rounds.timeout + .seconds(1)
+        while outcome.installed == nil && ContinuousClock.now < limit {
+            try await Task.sleep(for: Self.exchangePollInterval)
+            await carryOut(try receivePushes(into: &rounds), into: &outcome)
+            await carryOut(try rounds.tick(now: clock).compactMap(\.step), into: &outcome)
+        }
+        return outcome
+    }
+
+    private func receivePushes(into rounds: inout SynchronousRounds) throws(AggregationError) -> [ExchangeStep] {
+        var steps: [ExchangeStep] = []
+        for delivery in board.inbox.drain() {
+            steps += try rounds.receive(delivery.model, from: delivery.sender).compactMap(\.step)
+        }
+        return steps
+    }
+
+    /// One asynchronous exchange point: merge the models that arrived since the last one, push the
+    /// node's weights on.
+    private func asynchronousMerge(
+        _ merging: inout AsynchronousMerging, topology: Topology, parameters: ModelParameters, sampleCount: Int
+    ) async throws -> ExchangeOutcome {
+        merging.updatePolicy(exchangePolicy(topology))
+        var steps: [ExchangeStep] = []
+        for delivery in board.inbox.drain() {
+            steps += merging.receive(delivery.model, from: delivery.sender).map(\.step)
+        }
+        steps += try merging.merge(parameters, sampleCount: sampleCount).map(\.step)
+        lastRound = merging.round
+        var outcome = ExchangeOutcome()
+        await carryOut(steps, into: &outcome)
+        return outcome
+    }
+}
+
+extension SynchronousRounds.Action {
+    /// The step, or nil for a wake-up: the namespace polls the machine often enough not to need them.
+    var step: ExchangeStep? {
+        switch self {
+        case .send(let model, let nodes): .send(model, to: nodes)
+        case .install(let model): .install(model)
+        case .event(let event): .event(event)
+        case .wakeUp: nil
+        }
+    }
+}
+
+extension AsynchronousMerging.Action {
+    var step: ExchangeStep {
+        switch self {
+        // Peers merge only the newest model of each sender, so older ones need not be sent.
+        case .send(let model, let nodes): .send(model, to: nodes, newestOnly: true)
+        case .install(let model): .install(model)
+        case .event(let event): .event(event)
         }
     }
 }

@@ -12,28 +12,47 @@ public struct EpochReport: Sendable, Equatable {
     public var mergedWith: [NodeID]
 }
 
-/// What ``Namespace/train(epochs:train:validation:loss:)`` did.
+/// What ``Namespace/train(epochs:train:validation:loss:exchange:)`` did.
 public struct TrainingReport: Sendable, Equatable {
     /// One report per epoch, in order.
     public var epochs: [EpochReport]
     /// The wall-clock time of the whole call.
     public var duration: Duration
+    /// Bytes the node's transport sent during the call (models pushed and served, control messages).
+    public var bytesSent: Int
+    /// Bytes the node's transport received during the call.
+    public var bytesReceived: Int
+}
+
+extension TrainingReport {
+    /// The report of a call that started at `start`, with the traffic of the node's transport since then.
+    init(
+        epochs: [EpochReport], since start: ContinuousClock.Instant, trafficBefore: TransportStatistics?,
+        after runtime: NodeRuntime
+    ) {
+        let trafficAfter = runtime.transport?.statistics
+        self.init(
+            epochs: epochs, duration: .now - start,
+            bytesSent: (trafficAfter?.bytesSent ?? 0) - (trafficBefore?.bytesSent ?? 0),
+            bytesReceived: (trafficAfter?.bytesReceived ?? 0) - (trafficBefore?.bytesReceived ?? 0))
+    }
 }
 
 extension Namespace {
-    /// Trains the namespace's model for `epochs` passes over `train`, publishing the weights after every
-    /// epoch so that peers downloading meanwhile get the latest ones.
+    /// Trains the namespace's model for `epochs` passes over `train`, combining it with the peers' models
+    /// as `exchange` says, and publishing the weights after every epoch so that peers downloading
+    /// meanwhile get the latest ones.
     ///
-    /// Without `exchange` the training is local. With it, every epoch ends with a round of the exchange:
-    /// the node sends its model to its neighbours, waits for theirs up to the round's timeout, and
-    /// continues from the aggregate (see ``Exchange``).
+    /// By default every epoch ends with an asynchronous exchange: the node sends its model to its
+    /// neighbours and merges the newer models they sent, without waiting for anyone (see ``Exchange``
+    /// for synchronous rounds, a central authority, other topologies and intervals, or `.local`).
     ///
     /// The node keeps answering peers while it trains. Training runs in the namespace's own isolation on
     /// its own module and optimizer (made by the namespace's optimizer factory, and kept across calls).
     ///
     /// ```swift
     /// let report = try await ns.train(epochs: 10, train: trainLoader, validation: validLoader)
-    /// for epoch in report.epochs { print(epoch.epoch, epoch.trainingLoss, epoch.validation?.loss ?? .nan) }
+    /// for epoch in report.epochs { print(epoch.epoch, epoch.trainingLoss, epoch.mergedWith.count) }
     /// ```
     ///
     /// - Parameters:
@@ -41,41 +60,95 @@ extension Namespace {
     ///   - train: The training batches.
     ///   - validation: Evaluated after every epoch when given.
     ///   - loss: Mean squared error by default; `crossEntropyLoss` for classifiers.
-    ///   - exchange: How to combine models with the peers after every epoch; nil trains locally.
-    /// - Returns: Per-epoch training loss and validation results.
+    ///   - exchange: How and when to combine models with the peers; asynchronous after every epoch by
+    ///     default.
+    /// - Returns: Per-epoch training loss, validation results and peers merged; bytes and time.
     /// - Throws: ``NodeError/noModel(_:)`` in a joined namespace before ``syncModel(timeout:)``,
-    ///   ``DataError`` or ``ModuleError`` for data that does not fit the model, or `CancellationError`
-    ///   between epochs.
+    ///   ``NodeError/noAuthorityInReach(namespace:waited:)`` in central mode, ``DataError`` or
+    ///   ``ModuleError`` for data that does not fit the model, or `CancellationError`.
     @discardableResult
     public func train(
         epochs: Int, train: DataLoader, validation: DataLoader? = nil, loss: LossFunction = mseLoss,
-        exchange: Exchange? = nil
+        exchange: Exchange = .asynchronous()
     ) async throws -> TrainingReport {
         let start = ContinuousClock.now
         let (module, optimizer) = try trainingModule()
+        try train.validate()
         try validation?.validate()
+        let trafficBefore = runtime.transport?.statistics
+        var (session, globalModel) = try await startExchange(exchange)
+        defer { endExchange(session) }
+        try globalModel?.load(into: module)
         var reports: [EpochReport] = []
+        var stepsSinceExchange = 0
+        var epochsSinceExchange = 0
         for epoch in stride(from: 1, through: epochs, by: 1) {
             try Task.checkCancellation()
-            let trainingLoss = try module.trainEpoch(train, optimizer: optimizer, loss: loss)
+            module.train()
             var mergedWith: [NodeID] = []
-            if let exchange {
-                mergedWith = try await exchangeRound(module, sampleCount: train.datasetCount, exchange: exchange)
+            var totalLoss: Double = 0
+            var samples = 0
+            for (features, targets) in train {
+                let batchLoss = try module.trainStep(features, targets, optimizer: optimizer, loss: loss)
+                let batch = features.shape.first ?? 0
+                totalLoss += Double(batchLoss) * Double(batch)
+                samples += batch
+                stepsSinceExchange += 1
+                if case .steps(let interval) = exchange.interval, stepsSinceExchange == interval {
+                    mergedWith += try await exchangeWeights(&session, module, sampleCount: train.datasetCount)
+                    stepsSinceExchange = 0
+                }
             }
-            let evaluation = try validation.map { try module.evaluate($0, loss: loss) }
-            let previous = board.model
-            let published = try PublishedModel(
-                ModelSnapshot(module), version: (previous?.version ?? 0) + 1,
-                sampleCount: UInt64(max(train.datasetCount, 0)))
-            board.publish(published)
-            let report = EpochReport(
-                epoch: epoch, trainingLoss: trainingLoss, validation: evaluation, modelVersion: published.version,
-                mergedWith: mergedWith)
+            epochsSinceExchange += 1
+            let exchangesNow =
+                switch exchange.interval {
+                case .epochs(let interval): epochsSinceExchange == interval || (epoch == epochs)
+                case .steps: epoch == epochs && stepsSinceExchange > 0
+                }
+            if exchangesNow {
+                mergedWith += try await exchangeWeights(&session, module, sampleCount: train.datasetCount)
+                stepsSinceExchange = 0
+                epochsSinceExchange = 0
+            }
+            let report = try finishEpoch(
+                epoch, module: module, trainingLoss: Float(totalLoss / Double(max(samples, 1))),
+                validation: validation, loss: loss, sampleCount: train.datasetCount, mergedWith: mergedWith)
             reports.append(report)
-            board.emit(.epochFinished(report))
             // Lets the serving tasks and other work in this process run between epochs.
             await Task.yield()
         }
-        return TrainingReport(epochs: reports, duration: .now - start)
+        // The last models pushed reach the peers before the call returns, in case the namespace closes next.
+        await runtime.courier?.waitUntilDelivered()
+        return TrainingReport(epochs: reports, since: start, trafficBefore: trafficBefore, after: runtime)
+    }
+
+    /// One exchange point for `module`: its weights go out, the aggregate comes in.
+    ///
+    /// - Returns: The other nodes whose models the module now holds.
+    private func exchangeWeights(_ session: inout ExchangeSession, _ module: Module, sampleCount: Int) async throws
+        -> [NodeID]
+    {
+        let outcome = try await exchangePoint(
+            &session, parameters: wireOrderedParameters(of: module), sampleCount: sampleCount)
+        guard let installed = outcome.installed else { return [] }
+        try installed.parameters.load(into: module)
+        return outcome.contributors
+    }
+
+    /// Evaluates and publishes the epoch's model, and reports the epoch.
+    private func finishEpoch(
+        _ epoch: Int, module: Module, trainingLoss: Float, validation: DataLoader?, loss: LossFunction,
+        sampleCount: Int, mergedWith: [NodeID]
+    ) throws -> EpochReport {
+        let evaluation = try validation.map { try module.evaluate($0, loss: loss) }
+        let published = try PublishedModel(
+            ModelSnapshot(module), version: version + 1, sampleCount: UInt64(max(sampleCount, 0)))
+        board.publish(published)
+        var seen: Set<NodeID> = []
+        let report = EpochReport(
+            epoch: epoch, trainingLoss: trainingLoss, validation: evaluation, modelVersion: published.version,
+            mergedWith: mergedWith.filter { seen.insert($0).inserted })
+        board.emit(.epochFinished(report))
+        return report
     }
 }

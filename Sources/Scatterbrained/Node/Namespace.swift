@@ -21,6 +21,13 @@ public actor Namespace {
     /// The module training works on, built from the published model when first needed.
     private var module: Module?
     private var optimizer: (any Optimizer)?
+    /// The round of the namespace's last exchange, so that rounds go on across `train` calls.
+    var lastRound = 0
+    /// The central mode's participant after the last `train` call: a call that follows trains from the
+    /// global model the last one ended with rather than waiting for a new one.
+    var centralParticipant: CentralParticipant?
+    /// The origin of the time the federation state machines read.
+    let clockOrigin = ContinuousClock.now
 
     init(name: String, board: ModelBoard, runtime: NodeRuntime, optimizer: @escaping OptimizerFactory) {
         self.name = name
@@ -44,8 +51,20 @@ public actor Namespace {
     /// a downloaded model keeps the source's version. 0 without a model.
     public nonisolated var version: UInt64 { board.model?.version ?? 0 }
 
-    /// The other nodes known to be in this namespace, ordered by node id.
-    public nonisolated var peers: [Member] { runtime.members(in: name) }
+    /// The other nodes known to be in this namespace that its ``peerFilter`` admits, ordered by node id.
+    public nonisolated var peers: [Member] { runtime.members(in: name).filter { board.filter.admits($0.nodeID) } }
+
+    /// The nodes this namespace deals with, on top of every exchange's topology: a node the filter
+    /// excludes is not listed in ``peers``, not sent models, and neither served nor heard from (its
+    /// model requests are refused, its pushed models rejected). Admits everyone by default.
+    ///
+    /// ```swift
+    /// ns.peerFilter = .denying([untrusted])
+    /// ```
+    public nonisolated var peerFilter: PeerFilter {
+        get { board.filter }
+        set { board.filter = newValue }
+    }
 
     /// Peers joining and leaving, epochs, downloads and uploads, as they happen. Meant for one reader;
     /// the latest 1,024 unread events are kept. It ends when the namespace closes.

@@ -4,22 +4,26 @@ import Synchronization
 /// listener, discovery, membership, and the tasks that serve peers and forward membership events.
 ///
 /// The transport's hello and membership fix their namespaces when they start, so when a namespace
-/// opens or closes the node stops its stack and starts a new one on the same port.
+/// opens or closes the node stops its stack and starts a new one, serving the same listening socket
+/// (which the node keeps open, so that no other socket takes the port in between).
 final class NetworkStack: Sendable {
     let transport: TCPTransport
     let membership: MembershipService
+    /// Pushes the namespaces' models to peers.
+    let courier: Courier
     private let listener: PeerListener
     private let discovery: DiscoveryService?
     private let tasks: Mutex<[Task<Void, Never>]>
 
-    /// Starts listening on `address`, discovering and exchanging for `namespaces`.
+    /// Starts serving peers on `socket`, discovering and exchanging for `namespaces`.
     ///
     /// - Parameters:
+    ///   - socket: The node's listening socket; it stays open when the stack stops.
     ///   - advertised: The address peers are told to connect to.
     ///   - key: The secret's keys, for the one namespace it protects.
     /// - Throws: ``NodeError/startFailed(_:)`` naming the service that failed.
     init(
-        nodeID: NodeID, configuration: Node.Configuration, address: SocketAddress, advertised: SocketAddress,
+        nodeID: NodeID, configuration: Node.Configuration, socket: TCPListener, advertised: SocketAddress,
         namespaces: [String], key: NamespaceKey?, registry: NamespaceRegistry
     ) async throws(NodeError) {
         var settings = TransportConfiguration(nodeID: nodeID, namespaces: namespaces, namespaceKey: key)
@@ -27,9 +31,9 @@ final class NetworkStack: Sendable {
         let transport = TCPTransport(configuration: settings)
         let listener: PeerListener
         do {
-            listener = try await transport.listen(on: address)
+            listener = try transport.serve(socket)
         } catch {
-            throw .startFailed("cannot listen on \(address): \(error)")
+            throw .startFailed("cannot serve on \(socket.localAddress): \(error)")
         }
         let tags = Set(
             namespaces.map { name in
@@ -47,10 +51,11 @@ final class NetworkStack: Sendable {
                 transport: transport, discovery: discovery,
                 configuration: MembershipConfiguration(seeds: configuration.seeds))
         } catch {
-            listener.close()
+            await listener.closeAndWait()
             throw .startFailed("\(error)")
         }
         self.transport = transport
+        courier = Courier(transport: transport)
         self.listener = listener
         self.discovery = discovery
         self.membership = membership
@@ -68,12 +73,10 @@ final class NetworkStack: Sendable {
         ])
     }
 
-    /// The port the listener bound.
-    var port: UInt16 { listener.localAddress.port }
-
     /// Stops every service: discovery tells peers the node leaves; connections being served are closed.
     func stop() async {
-        listener.close()
+        await courier.stop()
+        await listener.closeAndWait()
         await membership.stop()
         await discovery?.stop()
         let running = tasks.withLock { tasks in

@@ -65,7 +65,7 @@ extension Node {
         _ body: nonisolated(nonsending) (Namespace) async throws -> Result
     ) async throws -> Result {
         guard (1...255).contains(name.utf8.count) else { throw NodeError.invalidNamespaceName(name) }
-        let board = ModelBoard(name: name, model: model, node: id)
+        let board = ModelBoard(name: name, model: model, filter: .allowAll)
         try await runtime.open(board)
         let namespace = Namespace(name: name, board: board, runtime: runtime, optimizer: optimizer)
         do {

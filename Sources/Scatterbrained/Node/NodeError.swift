@@ -28,6 +28,8 @@ public enum NodeError: Error, Sendable, Equatable, CustomStringConvertible {
     case noModelInReach(namespace: String, waited: Duration, detail: String)
     /// The namespace has no model yet: join it and call ``Namespace/syncModel(timeout:)`` first.
     case noModel(String)
+    /// Training in central mode, no authority sent a global model within the timeout.
+    case noAuthorityInReach(namespace: String, waited: Duration)
 
     public var description: String {
         switch self {
@@ -51,6 +53,9 @@ public enum NodeError: Error, Sendable, Equatable, CustomStringConvertible {
                 + "the namespace, that discovery reaches it (same network, or seeds), and that the secrets match"
         case .noModel(let name):
             "the namespace '\(name)' has no model yet; call syncModel() first"
+        case .noAuthorityInReach(let namespace, let waited):
+            "no central authority sent a global model for '\(namespace)' within \(waited); check that a node "
+                + "runs coordinate(rounds:) in the namespace and that discovery reaches it"
         }
     }
 }

@@ -8,8 +8,8 @@ actor NodeRuntime {
     let registry = NamespaceRegistry()
     /// The current stack, readable without waiting for a stack change to finish.
     nonisolated let current: Mutex<NetworkStack?>
-    /// Where the node listens; the port stays the same across stack changes.
-    let listeningAddress: SocketAddress
+    /// The node's listening socket, open from start to shutdown: every stack serves it in turn.
+    private let socket: TCPListener
     let advertisedAddress: SocketAddress
     private var isShutDown = false
     private var lastChange: Task<Result<Void, NodeError>, Never>?
@@ -17,13 +17,21 @@ actor NodeRuntime {
     init(nodeID: NodeID, configuration: Node.Configuration) async throws(NodeError) {
         self.nodeID = nodeID
         self.configuration = configuration
-        let stack = try await NetworkStack(
-            nodeID: nodeID, configuration: configuration, address: configuration.listeningAddress,
-            advertised: configuration.reachableAddress(for: configuration.listeningAddress), namespaces: [],
-            key: nil, registry: registry)
-        listeningAddress = SocketAddress(ip: configuration.listeningAddress.ip, port: stack.port)
-        advertisedAddress = configuration.reachableAddress(for: listeningAddress)
-        current = Mutex(stack)
+        do {
+            socket = try TCPListener.bind(to: configuration.listeningAddress)
+        } catch {
+            throw .startFailed("cannot listen on \(configuration.listeningAddress): \(error)")
+        }
+        advertisedAddress = configuration.reachableAddress(for: socket.localAddress)
+        do throws(NodeError) {
+            current = Mutex(
+                try await NetworkStack(
+                    nodeID: nodeID, configuration: configuration, socket: socket, advertised: advertisedAddress,
+                    namespaces: [], key: nil, registry: registry))
+        } catch {
+            socket.close()
+            throw error
+        }
     }
 
     /// The members of `namespace` the current stack knows, other than this node.
@@ -33,6 +41,9 @@ actor NodeRuntime {
 
     /// The transport of the current stack, for fetching models.
     nonisolated var transport: TCPTransport? { current.withLock { $0?.transport } }
+
+    /// The current stack's courier, for pushing models.
+    nonisolated var courier: Courier? { current.withLock { $0?.courier } }
 
     /// Opens a namespace: registers its board and restarts the stack to announce it.
     func open(_ board: ModelBoard) async throws(NodeError) {
@@ -68,6 +79,7 @@ actor NodeRuntime {
             return stack
         }
         await stack?.stop()
+        socket.close()
     }
 
     /// Replaces the stack with one for the namespaces open now, after any change already under way.
@@ -92,8 +104,8 @@ actor NodeRuntime {
         do throws(NodeError) {
             let key = try namespaceKey(for: names)
             let stack = try await NetworkStack(
-                nodeID: nodeID, configuration: configuration, address: listeningAddress,
-                advertised: advertisedAddress, namespaces: names, key: key, registry: registry)
+                nodeID: nodeID, configuration: configuration, socket: socket, advertised: advertisedAddress,
+                namespaces: names, key: key, registry: registry)
             current.withLock { $0 = stack }
             return .success(())
         } catch {

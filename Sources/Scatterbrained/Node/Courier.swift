@@ -1,0 +1,89 @@
+/// Delivers a node's pushed models (round models, updates, global models) to its peers in the
+/// background, over pooled connections, so that training never waits for a slow or dead peer.
+///
+/// Each peer has at most one push in flight and the others queue behind it in order: a synchronous
+/// round needs every round's model, not only the newest. A queue that outgrows ``queueLimit`` (a peer
+/// much slower than this node) loses its oldest models first. Where only the newest model counts
+/// (asynchronous merging), a new model replaces the queued ones instead.
+actor Courier {
+    /// How long one push may take, connecting included, before the peer misses it.
+    static let pushTimeout = Duration.seconds(30)
+    /// Models kept waiting per peer; as many rounds as a peer keeps for rounds it has not reached.
+    static let queueLimit = SynchronousRounds.earlyRoundsPerSender
+
+    private let pool: ConnectionPool
+    private var inFlight: [SocketAddress: Task<Void, Never>] = [:]
+    private var waiting: [SocketAddress: [UpdatePush]] = [:]
+    private var isStopped = false
+
+    init(transport: TCPTransport) {
+        pool = ConnectionPool(transport: transport)
+    }
+
+    /// Sends `update` to each address, after the pushes already queued for it.
+    ///
+    /// - Parameter replacingQueued: Drop the models still queued for the address: `update` supersedes them.
+    func deliver(_ update: UpdatePush, to addresses: [SocketAddress], replacingQueued: Bool = false) {
+        guard !isStopped else { return }
+        for address in Set(addresses) {
+            if inFlight[address] != nil {
+                var queue = replacingQueued ? [] : waiting[address, default: []]
+                queue.append(update)
+                if queue.count > Self.queueLimit { queue.removeFirst() }
+                waiting[address] = queue
+            } else {
+                start(update, to: address)
+            }
+        }
+    }
+
+    /// Waits until every push handed over so far has been delivered or given up on.
+    func waitUntilDelivered() async {
+        // Each push ends within its timeout, and a waiting one starts as the one before it ends.
+        let limit = ContinuousClock.now + Self.pushTimeout * 2
+        while !inFlight.isEmpty && ContinuousClock.now < limit {
+            try? await Task.sleep(for: .milliseconds(5))
+        }
+    }
+
+    /// Cancels the pushes under way, drops the waiting ones and closes the connections.
+    func stop() async {
+        isStopped = true
+        waiting = [:]
+        let running = Array(inFlight.values)
+        for task in running { task.cancel() }
+        for task in running { await task.value }
+        await pool.closeAll()
+    }
+
+    private func start(_ update: UpdatePush, to address: SocketAddress) {
+        let pool = pool
+        inFlight[address] = Task {
+            await Self.push(update, to: address, pool: pool)
+            self.finished(address)
+        }
+    }
+
+    private func finished(_ address: SocketAddress) {
+        inFlight[address] = nil
+        guard !isStopped, var queue = waiting.removeValue(forKey: address), !queue.isEmpty else { return }
+        let next = queue.removeFirst()
+        if !queue.isEmpty { waiting[address] = queue }
+        start(next, to: address)
+    }
+
+    /// One push. A pooled connection the peer has closed (it restarted, or timed the connection out)
+    /// fails on first use, so a failed send is retried once on a fresh connection.
+    private static func push(_ update: UpdatePush, to address: SocketAddress, pool: ConnectionPool) async {
+        for _ in 0..<2 {
+            guard !Task.isCancelled else { return }
+            do {
+                let connection = try await pool.connection(to: address)
+                try await connection.send(.updatePush(update), timeout: pushTimeout)
+                return
+            } catch {
+                await pool.close(address)
+            }
+        }
+    }
+}
