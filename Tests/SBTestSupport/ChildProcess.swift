@@ -32,8 +32,13 @@ public final class ChildProcess<Line: Decodable & Sendable> {
         }
         let pipe = Pipe()
         process.standardOutput = pipe
-        pipe.fileHandleForReading.readabilityHandler = { [output] handle in output.append(handle.availableData) }
         try process.run()
+        // A thread of its own reads until the end of the output with blocking reads: the last lines
+        // of a process that has just exited are all there, which readability handlers do not promise.
+        let reader = pipe.fileHandleForReading
+        Thread.detachNewThread { [output] in
+            while case let data = reader.availableData, !data.isEmpty { output.append(data) }
+        }
     }
 
     deinit {

@@ -106,18 +106,6 @@ private func trainTogether(
     }
 }
 
-/// Waits up to 10 seconds until `ns` knows `count` peers: rounds only include known members.
-private func waitForPeers(_ ns: Namespace, count: Int) async throws {
-    let deadline = ContinuousClock.now + .seconds(10)
-    while ns.peers.count < count {
-        guard ContinuousClock.now < deadline else {
-            Issue.record("found \(ns.peers.count) of \(count) peers within 10 seconds")
-            return
-        }
-        try await Task.sleep(for: .milliseconds(20))
-    }
-}
-
 /// The same federation without a network: each client keeps its module and optimizer (as a node does),
 /// starts every round from the global model, trains one epoch, and the global model becomes the FedAvg
 /// of the clients'. Returns the global model's final test accuracy.

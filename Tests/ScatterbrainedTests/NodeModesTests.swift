@@ -1,4 +1,5 @@
 import Scatterbrained
+import Synchronization
 import Testing
 
 /// The exchange modes and the namespace's topology and filter, between nodes in one process over real
@@ -154,6 +155,35 @@ struct NodeModesTests {
         await host.shutdown()
     }
 
+    @Test("An optimizer anchored on the global weights (FedProx) is re-anchored after every merged round")
+    func anchoredOptimizerFollowsTheRounds() async throws {
+        let name = uniqueNamespace()
+        let shards = try diabetesHalves()
+        let first = try await Node(Node.Configuration(discovery: .loopback))
+        let second = try await Node(Node.Configuration(discovery: .loopback))
+        let optimizers = Mutex<[AnchorCountingSGD]>([])
+        let factory: OptimizerFactory = { module in
+            let optimizer = AnchorCountingSGD(module.parameters)
+            optimizers.withLock { $0.append(optimizer) }
+            return optimizer
+        }
+        let epochs = 3
+        try await first.namespace(name, model: Linear(10, 1), optimizer: factory) { (one: Namespace) async throws -> Void in
+            try await second.namespace(name, model: Linear(10, 1), optimizer: factory) {
+                (other: Namespace) async throws -> Void in
+                try await waitUntilAcquainted([(one, first.id), (other, second.id)])
+                let exchange = Exchange.synchronous(timeout: .seconds(5))
+                async let oneReport = one.train(epochs: epochs, train: shards[0], exchange: exchange)
+                async let otherReport = other.train(epochs: epochs, train: shards[1], exchange: exchange)
+                let reports = try await [oneReport, otherReport]
+                #expect(reports.allSatisfy { $0.epochs.allSatisfy { $0.mergedWith.count == 1 } })
+            }
+        }
+        #expect(optimizers.withLock { $0.map { $0.anchors.withLock { $0 } } } == [epochs, epochs])
+        await second.shutdown()
+        await first.shutdown()
+    }
+
     @Test("Exchange every few steps: rounds come mid-epoch, as many as the steps say")
     func exchangeEveryFewSteps() async throws {
         let name = uniqueNamespace()
@@ -184,6 +214,28 @@ struct NodeModesTests {
         await second.shutdown()
         await first.shutdown()
     }
+}
+
+/// SGD that counts how often the federation handed it new weights to anchor on.
+private final class AnchorCountingSGD: GlobalWeightsAnchored, @unchecked Sendable {
+    let base: SGD
+    let anchors = Mutex(0)
+
+    init(_ parameters: [Parameter]) {
+        base = SGD(parameters, learningRate: 0.01)
+    }
+
+    var parameters: [Parameter] { base.parameters }
+    var learningRate: Float {
+        get { base.learningRate }
+        set { base.learningRate = newValue }
+    }
+    func step() { base.step() }
+    func zeroGrad() { base.zeroGrad() }
+    func stateDict() -> OptimizerState { base.stateDict() }
+    func loadStateDict(_ state: OptimizerState) throws(OptimizerError) { try base.loadStateDict(state) }
+    func resetState() { base.resetState() }
+    func anchorToCurrentWeights() { anchors.withLock { $0 += 1 } }
 }
 
 /// The diabetes training split in two halves, unshuffled so that runs repeat exactly.

@@ -70,3 +70,13 @@ func waitUntilAcquainted(_ members: [(Namespace, NodeID)], with others: [NodeID]
     }
     Issue.record("the nodes did not find each other within 10 seconds")
 }
+
+/// Waits up to 10 seconds until `ns` knows `count` peers: rounds only include known members. Records an
+/// issue if it does not.
+func waitForPeers(_ ns: Namespace, count: Int) async throws {
+    let deadline = ContinuousClock.now + .seconds(10)
+    while ns.peers.count < count && ContinuousClock.now < deadline {
+        try await Task.sleep(for: .milliseconds(20))
+    }
+    #expect(ns.peers.count == count, "found \(ns.peers.count) of \(count) peers within 10 seconds")
+}

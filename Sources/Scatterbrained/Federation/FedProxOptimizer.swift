@@ -9,7 +9,7 @@ import SBTensor
 /// `grad += μ · (w − w_global)` to every parameter, the exact gradient of the term, so it works
 /// unchanged with `Module.trainEpoch` and `fit` and with any optimizer. The anchor `w_global` is
 /// the parameters' values when the wrapper is created; after loading new global weights, call
-/// ``anchorToCurrentWeights()``.
+/// ``anchorToCurrentWeights()`` (``Namespace``'s `train` does so after every exchange).
 ///
 /// ```swift
 /// try global.parameters.load(into: model)

@@ -78,7 +78,7 @@ extension Namespace {
         let trafficBefore = runtime.transport?.statistics
         var (session, globalModel) = try await startExchange(exchange)
         defer { endExchange(session) }
-        try globalModel?.load(into: module)
+        if let globalModel { try install(globalModel, into: module, optimizer: optimizer) }
         var reports: [EpochReport] = []
         var stepsSinceExchange = 0
         var epochsSinceExchange = 0
@@ -95,7 +95,8 @@ extension Namespace {
                 samples += batch
                 stepsSinceExchange += 1
                 if case .steps(let interval) = exchange.interval, stepsSinceExchange == interval {
-                    mergedWith += try await exchangeWeights(&session, module, sampleCount: train.datasetCount)
+                    mergedWith += try await exchangeWeights(
+                        &session, module, optimizer: optimizer, sampleCount: train.datasetCount)
                     stepsSinceExchange = 0
                 }
             }
@@ -106,7 +107,8 @@ extension Namespace {
                 case .steps: epoch == epochs && stepsSinceExchange > 0
                 }
             if exchangesNow {
-                mergedWith += try await exchangeWeights(&session, module, sampleCount: train.datasetCount)
+                mergedWith += try await exchangeWeights(
+                    &session, module, optimizer: optimizer, sampleCount: train.datasetCount)
                 stepsSinceExchange = 0
                 epochsSinceExchange = 0
             }
@@ -125,14 +127,20 @@ extension Namespace {
     /// One exchange point for `module`: its weights go out, the aggregate comes in.
     ///
     /// - Returns: The other nodes whose models the module now holds.
-    private func exchangeWeights(_ session: inout ExchangeSession, _ module: Module, sampleCount: Int) async throws
-        -> [NodeID]
-    {
+    private func exchangeWeights(
+        _ session: inout ExchangeSession, _ module: Module, optimizer: any Optimizer, sampleCount: Int
+    ) async throws -> [NodeID] {
         let outcome = try await exchangePoint(
             &session, parameters: wireOrderedParameters(of: module), sampleCount: sampleCount)
         guard let installed = outcome.installed else { return [] }
-        try installed.parameters.load(into: module)
+        try install(installed.parameters, into: module, optimizer: optimizer)
         return outcome.contributors
+    }
+
+    /// Loads weights the federation handed over, and tells an optimizer that anchors on them.
+    private func install(_ parameters: ModelParameters, into module: Module, optimizer: any Optimizer) throws {
+        try parameters.load(into: module)
+        (optimizer as? any GlobalWeightsAnchored)?.anchorToCurrentWeights()
     }
 
     /// Evaluates and publishes the epoch's model, and reports the epoch.
