@@ -50,7 +50,8 @@ struct NodeGossipTests {
             #expect(run.afterOneRound[opposite] == 0, "node \(index) after one round: \(run.afterOneRound)")
             #expect(run.afterOneRound[(index + 1) % count] > 0 && run.afterOneRound[(index + 3) % count] > 0)
             // After three: everyone's, and the Metropolis–Hastings weights keep the total at 1.
-            #expect(run.afterThreeRounds.allSatisfy { $0 > 0 }, "node \(index) after three rounds: \(run.afterThreeRounds)")
+            #expect(
+                run.afterThreeRounds.allSatisfy { $0 > 0 }, "node \(index) after three rounds: \(run.afterThreeRounds)")
             #expect(abs(run.afterThreeRounds.reduce(0, +) - 1) < 1e-5)
         }
         for node in nodes { await node.shutdown() }

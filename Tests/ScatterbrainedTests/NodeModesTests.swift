@@ -168,7 +168,8 @@ struct NodeModesTests {
             return optimizer
         }
         let epochs = 3
-        try await first.namespace(name, model: Linear(10, 1), optimizer: factory) { (one: Namespace) async throws -> Void in
+        try await first.namespace(name, model: Linear(10, 1), optimizer: factory) {
+            (one: Namespace) async throws -> Void in
             try await second.namespace(name, model: Linear(10, 1), optimizer: factory) {
                 (other: Namespace) async throws -> Void in
                 try await waitUntilAcquainted([(one, first.id), (other, second.id)])
