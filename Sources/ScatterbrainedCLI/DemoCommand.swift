@@ -2,7 +2,8 @@ import Foundation
 import Scatterbrained
 
 /// `scatterbrained demo`: the quickstart run and reported — the plain-ML step, then steps 2 and 3
-/// (namespace, train, serve; join, sync) between two nodes in this process, over loopback-scoped discovery.
+/// (namespace, train, serve; join, sync) between two nodes in this process, then three nodes learning
+/// digits together; all over loopback-scoped discovery.
 enum DemoCommand {
     static func run(_ arguments: ArraySlice<String>) async throws {
         let options = try Options(arguments, known: ["epochs", "seed"])
@@ -13,6 +14,7 @@ enum DemoCommand {
         try diabetesRegression(epochs: try options.int("epochs", default: 200), seed: seed)
         try digitsClassifier(seed: seed)
         try await DemoFederation.run(seed: seed)
+        try await DemoFederatedDigits.run(seed: seed)
     }
 
     /// The quickstart's regression: diabetes, 80/20 split, batches of 32, Linear(10, 1), AdamW.
@@ -55,7 +57,7 @@ enum DemoCommand {
                 loss: crossEntropyLoss)
         }
         let accuracy = history.last?.validation?.accuracy ?? .nan
-        let samplesPerSecond = Double(trainSet.count * epochs) / seconds(elapsed)
+        let samplesPerSecond = Double(trainSet.count * epochs) / elapsed.seconds
         print(
             "  MLP 64-64-10, SGD lr 0.05 momentum 0.9, \(epochs) epochs: test accuracy \(format(accuracy)),"
                 + " \(Int(samplesPerSecond)) training samples/s (with evaluation)")
@@ -69,10 +71,6 @@ enum DemoCommand {
         print("  saved to model.json + model.safetensors and reloaded: predictions identical: \(identical)")
     }
 
-    private static func seconds(_ duration: Duration) -> Double {
-        Double(duration.components.seconds) + Double(duration.components.attoseconds) * 1e-18
-    }
-
     private static func format(_ value: Float) -> String { String(format: "%.4g", Double(value)) }
-    private static func format(_ duration: Duration) -> String { String(format: "%.2f s", seconds(duration)) }
+    private static func format(_ duration: Duration) -> String { String(format: "%.2f s", duration.seconds) }
 }

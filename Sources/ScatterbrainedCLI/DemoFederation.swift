@@ -34,13 +34,9 @@ enum DemoFederation {
                         }
                     }
                 }
-                let time = String(format: "%.2f s", seconds(elapsed))
+                let time = String(format: "%.2f s", elapsed.seconds)
                 print("  downloaded model version \(version) in \(time), including discovery")
             }
         }
-    }
-
-    private static func seconds(_ duration: Duration) -> Double {
-        Double(duration.components.seconds) + Double(duration.components.attoseconds) * 1e-18
     }
 }
