@@ -10,16 +10,12 @@ for round in 1 2; do
     python3 benchmarks/pytorch_learning.py --repeats "${REPEATS:-5}" > "$out/torch-$round.json"
 done
 python3 - "$out" <<'PY'
-import json, statistics, sys
+import json, sys
+sys.path.insert(0, "benchmarks")
+from medians import med
 out = sys.argv[1]
 swift = [json.load(open(f"{out}/swift-{r}.json")) for r in (1, 2)]
 torch = [json.load(open(f"{out}/torch-{r}.json")) for r in (1, 2)]
-def med(reports, *path):
-    values = []
-    for report in reports:
-        for key in path: report = report[key]
-        values.append(report)
-    return statistics.median(values)
 rows = []
 for n in ("256", "512", "1024"):
     rows.append((f"sgemm n={n} GFLOP/s", med(swift, "sgemm", "gflops", n), med(torch, "sgemm", "gflops", n)))

@@ -14,9 +14,24 @@ int sb_epoll_create(void) {
     return epoll_create1(EPOLL_CLOEXEC);
 }
 
-int sb_epoll_add(int epfd, int fd, uint64_t token) {
-    struct epoll_event event = {.events = EPOLLIN | EPOLLOUT | EPOLLRDHUP | EPOLLET, .data.u64 = token};
+int sb_epoll_add_wakeup(int epfd, int fd, uint64_t token) {
+    struct epoll_event event = {.events = EPOLLIN | EPOLLET, .data.u64 = token};
     return epoll_ctl(epfd, EPOLL_CTL_ADD, fd, &event);
+}
+
+int sb_epoll_add(int epfd, int fd, uint64_t token) {
+    // One-shot with no direction: until sb_epoll_arm asks for one, at most a single error or hang-up
+    // is reported (the kernel adds those to every mask), and no readiness.
+    struct epoll_event event = {.events = EPOLLONESHOT, .data.u64 = token};
+    return epoll_ctl(epfd, EPOLL_CTL_ADD, fd, &event);
+}
+
+int sb_epoll_arm(int epfd, int fd, uint64_t token, int readable, int writable) {
+    // Level-triggered, so a descriptor that is already ready is reported at once; one-shot, so it
+    // is reported once and then ignored until armed again.
+    uint32_t events = EPOLLONESHOT | (readable ? EPOLLIN | EPOLLRDHUP : 0) | (writable ? EPOLLOUT : 0);
+    struct epoll_event event = {.events = events, .data.u64 = token};
+    return epoll_ctl(epfd, EPOLL_CTL_MOD, fd, &event);
 }
 
 int sb_epoll_remove(int epfd, int fd) {

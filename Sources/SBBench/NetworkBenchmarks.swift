@@ -5,6 +5,10 @@ import Synchronization
 /// A 100 MB model between two processes over 127.0.0.1: raw TCP as the ceiling, the TCP transport
 /// with and without a namespace secret, ping round trips, and model serialization.
 ///
+/// Besides wall time it reports the CPU time each process spends per 100 MB (the receiver sends its
+/// running total with every acknowledgement): on a machine shared with other work, wall time swings
+/// with the neighbours' load, while CPU time shows what the transfer itself costs.
+///
 /// `sb-bench network` starts this binary again as `sb-bench network --peer <ports>`, the receiving
 /// side; nothing listens on or connects to any address but loopback.
 enum NetworkBenchmarks {
@@ -17,11 +21,11 @@ enum NetworkBenchmarks {
         let arguments = CommandLine.arguments
         if let flag = arguments.firstIndex(of: "--peer") {
             let ports = arguments[(flag + 1)...].compactMap { UInt16($0) }
-            try blocking { try await peer(rawPort: ports[0], ports: Array(ports.dropFirst())) }
+            try Measurement.blocking { try await peer(rawPort: ports[0], ports: Array(ports.dropFirst())) }
             exit(0)
         }
         let (model, serialized) = try serialization(repeats: repeats)
-        let transferred = try blocking { try await lead(repeats: repeats, model: model) }
+        let transferred = try Measurement.blocking { try await lead(repeats: repeats, model: model) }
         return serialized.merging(transferred) { first, _ in first }
     }
 
@@ -72,18 +76,18 @@ enum NetworkBenchmarks {
 
         let rawConnection = try raw.accepted()
         raw.closeSocket()
-        let rawRates = try rawThroughput(rawConnection, repeats: repeats)
+        let (rawRates, rawCPU) = try rawThroughput(rawConnection, repeats: repeats)
         // The peer reads until this end of stream, then connects to the transports.
         rawConnection.closeSocket()
         let bytes = Double(Message.modelResponse(model).encodedPayload().count)
         var plainPeer = plain.connections.makeAsyncIterator()
         guard let plainConnection = await plainPeer.next() else { throw BenchmarkError.setup("no connection") }
-        let plainSeconds = try await modelSeconds(plainConnection, model: model, repeats: repeats)
+        let (plainSeconds, plainCPU) = try await modelSeconds(plainConnection, model: model, repeats: repeats)
         let latencies = try await pingSeconds(plainConnection)
         await plainConnection.close()
         var securedPeer = secured.connections.makeAsyncIterator()
         guard let securedConnection = await securedPeer.next() else { throw BenchmarkError.setup("no connection") }
-        let securedSeconds = try await modelSeconds(securedConnection, model: model, repeats: repeats)
+        let (securedSeconds, _) = try await modelSeconds(securedConnection, model: model, repeats: repeats)
         await securedConnection.close()
 
         let ceiling = Measurement.median(rawRates)
@@ -96,20 +100,65 @@ enum NetworkBenchmarks {
             "transport_mb_per_s": Measurement.rounded(transport),
             "transport_runs_mb_per_s": plainSeconds.map { Measurement.rounded(bytes / $0 / 1e6) },
             "transport_to_raw_ratio": Measurement.rounded(transport / ceiling, places: 3),
+            "raw_tcp_cpu_ms": rawCPU.milliseconds,
+            "transport_cpu_ms": plainCPU.milliseconds,
+            "raw_to_transport_cpu_ratio": Measurement.rounded(rawCPU.total / plainCPU.total, places: 3),
             "authenticated_mb_per_s": Measurement.rounded(bytes / Measurement.median(securedSeconds) / 1e6),
             "ping_round_trips": latencies.count,
             "ping_median_us": Measurement.rounded(Measurement.median(latencies) * 1e6),
             "ping_p99_us": Measurement.rounded(sorted[sorted.count * 99 / 100] * 1e6),
-            "load_average": (try? String(contentsOfFile: "/proc/loadavg", encoding: .utf8))?
-                .split(separator: " ").prefix(3).joined(separator: " ") ?? "unknown",
+            "load_average": Machine.loadAverage(),
         ]
     }
 
+    /// CPU time per transfer in each process, one entry per run.
+    private struct CPUTimes {
+        var sender: [Double] = []
+        var receiver: [Double] = []
+        /// The receiver's running total at its previous acknowledgement.
+        var lastReceiverTotal: Double?
+
+        /// Records a run: the sender's own CPU time, and the receiver's running total from its acknowledgement.
+        mutating func record(sender seconds: Double, receiverTotal: Double, measured: Bool) {
+            if measured, let lastReceiverTotal {
+                sender.append(seconds)
+                receiver.append(receiverTotal - lastReceiverTotal)
+            }
+            lastReceiverTotal = receiverTotal
+        }
+
+        var total: Double { Measurement.median(sender) + Measurement.median(receiver) }
+
+        var milliseconds: [String: Double] {
+            [
+                "sender": Measurement.rounded(Measurement.median(sender) * 1e3),
+                "receiver": Measurement.rounded(Measurement.median(receiver) * 1e3),
+            ]
+        }
+    }
+
+    /// CPU time this process has used so far, user and system, all threads.
+    private static func processCPUSeconds() -> Double {
+        var usage = rusage()
+        #if canImport(Glibc)
+            getrusage(__rusage_who_t(RUSAGE_SELF.rawValue), &usage)
+        #else
+            getrusage(RUSAGE_SELF, &usage)
+        #endif
+        return [usage.ru_utime, usage.ru_stime].reduce(0) { $0 + Double($1.tv_sec) + Double($1.tv_usec) * 1e-6 }
+    }
+
+    /// The receiver's acknowledgement: its CPU time so far in microseconds.
+    private static var cpuMicroseconds: UInt64 { UInt64(processCPUSeconds() * 1e6) }
+
     /// MB/s of 100 MB written with blocking `send`, each run ending when the peer acknowledges the last byte.
-    private static func rawThroughput(_ socket: RawSocket, repeats: Int) throws -> [Double] {
+    private static func rawThroughput(_ socket: RawSocket, repeats: Int) throws -> ([Double], CPUTimes) {
         let chunk = [UInt8](repeating: 0x5A, count: 1 << 20)
         var rates: [Double] = []
+        var cpu = CPUTimes()
         for run in 0...repeats {
+            let cpuStart = processCPUSeconds()
+            var acknowledgement: UInt64 = 0
             let seconds = try Measurement.seconds {
                 var left = rawBytes
                 while left > 0 {
@@ -117,26 +166,35 @@ enum NetworkBenchmarks {
                     try chunk.withUnsafeBytes { try socket.sendAll(UnsafeRawBufferPointer(rebasing: $0[..<count])) }
                     left -= count
                 }
-                _ = try withUnsafeTemporaryAllocation(byteCount: 1, alignment: 1) { try socket.receive(into: $0) }
+                try withUnsafeMutableBytes(of: &acknowledgement) { try socket.receiveAll(into: $0) }
             }
             // The first run warms up the connection and the allocator.
             if run > 0 { rates.append(Double(rawBytes) / seconds / 1e6) }
+            let receiverTotal = Double(UInt64(littleEndian: acknowledgement)) * 1e-6
+            cpu.record(sender: processCPUSeconds() - cpuStart, receiverTotal: receiverTotal, measured: run > 0)
         }
-        return rates
+        return (rates, cpu)
     }
 
     /// Seconds per model, from the start of `send` until the peer acknowledges the decoded message.
     private static func modelSeconds(_ connection: any PeerConnection, model: ModelResponse, repeats: Int)
-        async throws -> [Double]
+        async throws -> ([Double], CPUTimes)
     {
         var seconds: [Double] = []
+        var cpu = CPUTimes()
         for run in 0...repeats {
             let start = ContinuousClock.now
+            let cpuStart = processCPUSeconds()
             try await connection.send(.modelResponse(model))
-            _ = try await connection.receive()
+            guard case .pong(let receiverMicroseconds) = try await connection.receive() else {
+                throw BenchmarkError.setup("bad acknowledgement")
+            }
             if run > 0 { seconds.append(Measurement.seconds(of: ContinuousClock.now - start)) }
+            cpu.record(
+                sender: processCPUSeconds() - cpuStart, receiverTotal: Double(receiverMicroseconds) * 1e-6,
+                measured: run > 0)
         }
-        return seconds
+        return (seconds, cpu)
     }
 
     private static func pingSeconds(_ connection: any PeerConnection) async throws -> [Double] {
@@ -162,7 +220,7 @@ enum NetworkBenchmarks {
             received += count
             if received >= rawBytes {
                 received -= rawBytes
-                try [UInt8(1)].withUnsafeBytes { try raw.sendAll($0) }
+                try withUnsafeBytes(of: cpuMicroseconds.littleEndian) { try raw.sendAll($0) }
             }
         }
         raw.closeSocket()
@@ -172,7 +230,7 @@ enum NetworkBenchmarks {
             while let message = try? await connection.receive() {
                 switch message {
                 case .ping(let token): try await connection.send(.pong(token: token))
-                default: try await connection.send(.pong(token: 0))
+                default: try await connection.send(.pong(token: cpuMicroseconds))
                 }
             }
             await connection.close()
@@ -187,23 +245,6 @@ enum NetworkBenchmarks {
             namespaceKey: secret ? try NamespaceKey(secret: Self.secret, namespace: namespace) : nil)
     }
 
-    /// Runs async work from the synchronous suite entry point.
-    private static func blocking<T: Sendable>(_ body: @escaping @Sendable () async throws -> T) throws -> T {
-        let result = Mutex<Result<T, any Error>?>(nil)
-        let done = DispatchSemaphore(value: 0)
-        Task {
-            let outcome: Result<T, any Error>
-            do {
-                outcome = .success(try await body())
-            } catch {
-                outcome = .failure(error)
-            }
-            result.withLock { $0 = outcome }
-            done.signal()
-        }
-        done.wait()
-        return try result.withLock { $0! }.get()
-    }
 }
 
 enum BenchmarkError: Error {

@@ -55,6 +55,16 @@ struct RawSocket: Sendable {
         return received
     }
 
+    /// Fills `buffer`, waiting for as many segments as that takes.
+    func receiveAll(into buffer: UnsafeMutableRawBufferPointer) throws {
+        var offset = 0
+        while offset < buffer.count {
+            let received = try receive(into: UnsafeMutableRawBufferPointer(rebasing: buffer[offset...]))
+            guard received > 0 else { throw BenchmarkError.setup("peer closed before acknowledging") }
+            offset += received
+        }
+    }
+
     func closeSocket() {
         _ = close(descriptor)
     }

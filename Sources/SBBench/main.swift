@@ -3,6 +3,7 @@ import Foundation
 // `sb-bench <suite> [--repeats N]`: runs a benchmark suite and prints its figures as JSON.
 let arguments = Array(CommandLine.arguments.dropFirst())
 let suites: [String: (Int) throws -> [String: Any]] = [
+    "federation": FederationBenchmarks.run,
     "learning": LearningBenchmarks.run,
     "network": NetworkBenchmarks.run,
     "wire": WireBenchmarks.run,

@@ -31,9 +31,32 @@ extension EventLoop {
         var waiter: Waiter?
     }
 
+    /// A set of directions: those a registration is armed for, or those its waiters need.
+    struct Directions: Equatable {
+        var readable = false
+        var writable = false
+
+        func contains(_ other: Directions) -> Bool {
+            (readable || !other.readable) && (writable || !other.writable)
+        }
+    }
+
+    /// A request to arm a descriptor, which the loop makes while it still holds the state's lock, so
+    /// that two tasks arming the same descriptor cannot undo each other's request.
+    struct Arming {
+        let descriptor: Int32
+        let token: UInt64
+        let directions: Directions
+    }
+
     struct Registration {
+        let descriptor: Int32
         var readable = Slot()
         var writable = Slot()
+        /// What the event queue will report; each report disarms every direction.
+        var armed = Directions()
+
+        var waiting: Directions { Directions(readable: readable.waiter != nil, writable: writable.waiter != nil) }
 
         subscript(interest: Interest) -> Slot {
             get { interest == .readable ? readable : writable }
@@ -57,6 +80,16 @@ extension EventLoop {
         case sleeping(until: ContinuousClock.Instant?)
     }
 
+    /// What ``State/park(token:interest:waiter:)`` decided.
+    struct ParkDecision {
+        /// The outcome to resume with at once instead of waiting.
+        var immediate: WaitOutcome?
+        /// Whether the loop must wake to honour the waiter's deadline.
+        var wake = false
+        /// The arming the waiter needs, if the registration is not armed for it yet.
+        var arming: Arming?
+    }
+
     /// What ``State/beginWait(token:interest:)`` decided.
     enum WaitStart {
         case finished(WaitOutcome)
@@ -73,11 +106,11 @@ extension EventLoop {
         private var nextWaiterID: UInt64 = 0
         private var activity = Activity.working
 
-        mutating func register() -> UInt64 {
+        mutating func register(_ descriptor: Int32) -> UInt64 {
             // Tokens are never reused, so a late report for a closed descriptor whose number the
             // system handed out again cannot reach the new socket's waiters.
             defer { nextToken += 1 }
-            registrations[nextToken] = Registration()
+            registrations[nextToken] = Registration(descriptor: descriptor)
             return nextToken
         }
 
@@ -104,24 +137,48 @@ extension EventLoop {
         }
 
         /// Parks a waiter, unless a report, a close or a shutdown arrived since ``beginWait(token:interest:)``.
-        /// Returns the outcome to resume with at once, and whether the loop must wake to honour the deadline.
-        mutating func park(token: UInt64, interest: Interest, waiter: Waiter) -> (immediate: WaitOutcome?, wake: Bool) {
-            guard isRunning else { return (.shutDown, false) }
-            guard var registration = registrations[token] else { return (.closed, false) }
+        mutating func park(token: UInt64, interest: Interest, waiter: Waiter) -> ParkDecision {
+            guard isRunning else { return ParkDecision(immediate: .shutDown) }
+            guard var registration = registrations[token] else { return ParkDecision(immediate: .closed) }
             if registration[interest].isReady {
                 registration[interest].isReady = false
                 registrations[token] = registration
-                return (.ready, false)
+                return ParkDecision(immediate: .ready)
             }
             registration[interest].waiter = waiter
             registrations[token] = registration
-            guard let deadline = waiter.deadline else { return (nil, false) }
+            var decision = ParkDecision(arming: arming(token))
+            guard let deadline = waiter.deadline else { return decision }
             timers[waiter.id] = TimerEntry(token: token, interest: interest, deadline: deadline)
             guard case .sleeping(let until) = activity, until.map({ deadline < $0 }) ?? true else {
-                return (nil, false)
+                return decision
             }
             activity = .working
-            return (nil, true)
+            decision.wake = true
+            return decision
+        }
+
+        /// Records that a registration is armed for all its waiters, and returns the request to
+        /// make, unless it is armed for them already.
+        private mutating func arming(_ token: UInt64) -> Arming? {
+            guard var registration = registrations[token] else { return nil }
+            let waiting = registration.waiting
+            guard waiting != Directions(), !registration.armed.contains(waiting) else { return nil }
+            registration.armed = waiting
+            registrations[token] = registration
+            return Arming(descriptor: registration.descriptor, token: token, directions: waiting)
+        }
+
+        /// Resumes the waiters of a registration the queue refused to arm: they retry their calls,
+        /// which report the error if it lasts.
+        mutating func armingFailed(_ arming: Arming) -> [Resumption] {
+            guard var registration = registrations[arming.token] else { return [] }
+            let waiters = [registration.readable.waiter, registration.writable.waiter].compactMap { $0 }
+            registration.readable.waiter = nil
+            registration.writable.waiter = nil
+            registration.armed = Directions()
+            registrations[arming.token] = registration
+            return waiters.map { finish($0, .ready) }
         }
 
         /// Takes back a waiter whose task was cancelled, if it has not been resumed already.
@@ -131,12 +188,17 @@ extension EventLoop {
             return finish(waiter, .cancelled)
         }
 
-        /// Applies the kernel's reports: each wakes its waiter, or is kept for the next wait.
-        mutating func apply(_ events: [ReadinessEvent], into resumptions: inout [Resumption]) {
+        /// Applies the kernel's reports: each wakes its waiter, or is kept for the next wait. A report
+        /// disarms its descriptor, which is armed again (through `armings`) if a waiter remains.
+        mutating func apply(
+            _ events: [ReadinessEvent], into resumptions: inout [Resumption], armings: inout [Arming]
+        ) {
             activity = .working
             for event in events where registrations[event.token] != nil {
+                registrations[event.token]?.armed = Directions()
                 if event.readable { signal(token: event.token, interest: .readable, into: &resumptions) }
                 if event.writable { signal(token: event.token, interest: .writable, into: &resumptions) }
+                arming(event.token).map { armings.append($0) }
             }
         }
 

@@ -57,6 +57,7 @@ public final class EventLoop: Sendable {
     private func run() {
         var events: [ReadinessEvent] = []
         var resumptions: [Resumption] = []
+        var armings: [Arming] = []
         events.reserveCapacity(256)
         while true {
             // nil: stop; .some(nil): sleep until a report or a wake-up; .some(limit): until the next deadline.
@@ -68,7 +69,11 @@ public final class EventLoop: Sendable {
             resumptions.removeAll(keepingCapacity: true)
             guard let timeout = sleep else { break }
             queue.poll(timeout: timeout, into: &events)
-            state.withLock { $0.apply(events, into: &resumptions) }
+            state.withLock { state in
+                state.apply(events, into: &resumptions, armings: &armings)
+                for arming in armings { resumptions += arm(arming, in: &state) }
+            }
+            armings.removeAll(keepingCapacity: true)
             resume(resumptions)
             resumptions.removeAll(keepingCapacity: true)
         }
@@ -82,11 +87,25 @@ public final class EventLoop: Sendable {
         }
     }
 
+    /// Arms a descriptor as the state asked; called with the state's lock held.
+    ///
+    /// - Returns: The waiters to resume if the queue refused.
+    private func arm(_ arming: Arming, in state: inout State) -> [Resumption] {
+        do throws(NetworkError) {
+            try queue.arm(
+                arming.descriptor, token: arming.token, readable: arming.directions.readable,
+                writable: arming.directions.writable)
+            return []
+        } catch {
+            return state.armingFailed(arming)
+        }
+    }
+
     /// Starts watching a descriptor; the token identifies it in later calls.
     func register(_ descriptor: Int32) throws(NetworkError) -> UInt64 {
         try state.withLock { state throws(NetworkError) -> UInt64 in
             guard state.isRunning else { throw .eventLoopShutDown }
-            let token = state.register()
+            let token = state.register(descriptor)
             do throws(NetworkError) {
                 try queue.add(descriptor, token: token)
             } catch {
@@ -118,12 +137,13 @@ public final class EventLoop: Sendable {
         return await withTaskCancellationHandler {
             await withCheckedContinuation { continuation in
                 let waiter = Waiter(id: waiterID, deadline: deadline, continuation: continuation)
-                let immediate = state.withLock { state in
+                let (immediate, refused) = state.withLock { state in
                     let decision = state.park(token: token, interest: interest, waiter: waiter)
                     // The loop sleeps past this deadline: make it recompute its timeout.
                     if decision.wake { queue.wake() }
-                    return decision.immediate
+                    return (decision.immediate, decision.arming.map { arm($0, in: &state) } ?? [])
                 }
+                resume(refused)
                 if let immediate {
                     continuation.resume(returning: immediate)
                 } else if Task.isCancelled {

@@ -2,7 +2,7 @@
     import CSBShims
     import Glibc
 
-    /// The Linux event queue: an edge-triggered epoll set, woken through an eventfd.
+    /// The Linux event queue: an epoll set of one-shot registrations, woken through an eventfd.
     struct EpollQueue: EventQueue {
         static let wakeToken: UInt64 = 0
 
@@ -13,7 +13,7 @@
             epoll = sb_epoll_create()
             guard epoll >= 0 else { throw .fromErrno(.startEventLoop) }
             wakeup = sb_eventfd_create()
-            guard wakeup >= 0, sb_epoll_add(epoll, wakeup, Self.wakeToken) == 0 else {
+            guard wakeup >= 0, sb_epoll_add_wakeup(epoll, wakeup, Self.wakeToken) == 0 else {
                 let error = NetworkError.fromErrno(.startEventLoop)
                 if wakeup >= 0 { Glibc.close(wakeup) }
                 Glibc.close(epoll)
@@ -23,6 +23,12 @@
 
         func add(_ descriptor: Int32, token: UInt64) throws(NetworkError) {
             guard sb_epoll_add(epoll, descriptor, token) == 0 else { throw .fromErrno(.watch) }
+        }
+
+        func arm(_ descriptor: Int32, token: UInt64, readable: Bool, writable: Bool) throws(NetworkError) {
+            guard sb_epoll_arm(epoll, descriptor, token, readable ? 1 : 0, writable ? 1 : 0) == 0 else {
+                throw .fromErrno(.watch)
+            }
         }
 
         func remove(_ descriptor: Int32) {

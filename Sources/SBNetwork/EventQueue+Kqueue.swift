@@ -1,7 +1,7 @@
 #if canImport(Darwin)
     import Darwin
 
-    /// The Apple-platform event queue: a kqueue with edge-triggered (`EV_CLEAR`) read and write
+    /// The Apple-platform event queue: a kqueue with one-shot (`EV_DISPATCH`) read and write
     /// filters, woken through an `EVFILT_USER` event.
     ///
     /// Compiled only on Apple platforms; it mirrors ``EpollQueue`` call for call.
@@ -30,11 +30,23 @@
         }
 
         func add(_ descriptor: Int32, token: UInt64) throws(NetworkError) {
+            // Level-triggered filters that EV_DISPATCH disables after each report, registered disabled.
+            let flags = EV_ADD | EV_DISPATCH | EV_DISABLE
             var changes = [
-                Self.change(ident: UInt(descriptor), filter: EVFILT_READ, flags: EV_ADD | EV_CLEAR, token: token),
-                Self.change(ident: UInt(descriptor), filter: EVFILT_WRITE, flags: EV_ADD | EV_CLEAR, token: token),
+                Self.change(ident: UInt(descriptor), filter: EVFILT_READ, flags: flags, token: token),
+                Self.change(ident: UInt(descriptor), filter: EVFILT_WRITE, flags: flags, token: token),
             ]
             guard kevent(queue, &changes, 2, nil, 0, nil) == 0 else { throw .fromErrno(.watch) }
+        }
+
+        func arm(_ descriptor: Int32, token: UInt64, readable: Bool, writable: Bool) throws(NetworkError) {
+            let filters = [(EVFILT_READ, readable), (EVFILT_WRITE, writable)]
+            var changes = filters.map { filter, wanted in
+                Self.change(
+                    ident: UInt(descriptor), filter: filter, flags: wanted ? EV_ENABLE | EV_DISPATCH : EV_DISABLE,
+                    token: token)
+            }
+            guard kevent(queue, &changes, Int32(changes.count), nil, 0, nil) == 0 else { throw .fromErrno(.watch) }
         }
 
         func remove(_ descriptor: Int32) {

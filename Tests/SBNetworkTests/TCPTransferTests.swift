@@ -148,6 +148,23 @@ struct TCPTransferTests {
         }
     }
 
+    @Test("A reader and a writer wait on one socket: waking one leaves the other armed")
+    func readerAndWriterWaitTogether() async throws {
+        try await withLoopbackPair { client, server in
+            // The event queue disarms a socket in both directions when it reports either, so the loop
+            // must arm it again for the waiter that is still there.
+            let reader = Task { try await client.read(upTo: 10, timeout: patience) }
+            let size = 64 << 20
+            let writer = Task { try await client.write([UInt8](repeating: 9, count: size), timeout: patience) }
+            try await Task.sleep(for: .milliseconds(100))
+            _ = try await server.read(exactly: size, timeout: patience)
+            try await writer.value
+            try await Task.sleep(for: .milliseconds(50))
+            try await server.write([4, 2], timeout: patience)
+            #expect(try await reader.value == [4, 2])
+        }
+    }
+
     @Test("200 concurrent connections on one event loop each get their own echo")
     func manyConnections() async throws {
         let loop = try EventLoop()

@@ -83,6 +83,31 @@ struct NodeModesTests {
         for node in nodes.reversed() { await node.shutdown() }
     }
 
+    @Test("An authority whose participants all left stops at the next round's deadline with an error, never hangs")
+    func authorityWithoutParticipantsStops() async throws {
+        let name = uniqueNamespace()
+        let shards = try diabetesHalves()
+        let authorityNode = try await Node(Node.Configuration(discovery: .loopback))
+        let participantNode = try await Node(Node.Configuration(discovery: .loopback))
+        let start = ContinuousClock.now
+        try await authorityNode.namespace(name, model: Linear(10, 1), optimizer: { AdamW($0.parameters) }) {
+            (authority: Namespace) async throws -> Void in
+            let coordination = Task { try await authority.coordinate(rounds: 5, roundTimeout: .seconds(1)) }
+            try await participantNode.join(name) { (participant: Namespace) async throws -> Void in
+                try await participant.syncModel(timeout: .seconds(10))
+                let report = try await participant.train(
+                    epochs: 1, train: shards[0], exchange: .central(timeout: .seconds(10)))
+                #expect(report.epochs.map(\.mergedWith) == [[authorityNode.id]])
+            }
+            await participantNode.shutdown()
+            await #expect(throws: NodeError.participantsLeft(namespace: name, roundsCompleted: 1)) {
+                try await coordination.value
+            }
+        }
+        #expect(ContinuousClock.now - start < .seconds(20))
+        await authorityNode.shutdown()
+    }
+
     @Test("A directed topology holds on both ends: the source is never changed, models against the edges are refused")
     func directedTopologyIsEnforced() async throws {
         let name = uniqueNamespace()

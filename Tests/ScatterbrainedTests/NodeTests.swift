@@ -33,7 +33,8 @@ struct NodeTests {
                 try await node.join(uniqueNamespace()) { ns in try await ns.syncModel(timeout: .milliseconds(300)) }
             }
         }
-        #expect(ContinuousClock.now - start < .seconds(3))
+        // Far below the default 30 s wait; starting and stopping the node is inside the time too.
+        #expect(ContinuousClock.now - start < .seconds(5))
     }
 
     @Test("Node.run shuts the node down when its body throws, releasing the port")

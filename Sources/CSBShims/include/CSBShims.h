@@ -111,8 +111,15 @@ typedef struct sb_event {
 
 int sb_epoll_create(void);
 
-/// Watches `fd` edge-triggered for input, output and hang-up; events carry `token`.
+/// Watches `fd` (an eventfd) edge-triggered for input, for as long as it is registered.
+int sb_epoll_add_wakeup(int epfd, int fd, uint64_t token);
+
+/// Registers `fd` disarmed: no readiness is reported until sb_epoll_arm. Events carry `token`.
 int sb_epoll_add(int epfd, int fd, uint64_t token);
+
+/// Arms `fd` for one report of input or hang-up (`readable`), output (`writable`) or an error,
+/// whichever comes first, including a state it is already in; the report disarms it again.
+int sb_epoll_arm(int epfd, int fd, uint64_t token, int readable, int writable);
 int sb_epoll_remove(int epfd, int fd);
 
 /// Waits up to `timeout_ms` (-1 = forever) and stores at most `capacity` (up to 256) events.

@@ -42,8 +42,10 @@ extension Namespace {
     ///   - roundTimeout: How long a round waits for updates.
     ///   - strategy: How updates are combined; FedAvg (weighted by samples) by default.
     /// - Returns: The rounds, with their contributors.
-    /// - Throws: ``NodeError/noModel(_:)`` before a joined namespace synced, ``AggregationError`` when
-    ///   the updates do not combine, or `CancellationError`.
+    /// - Throws: ``NodeError/noModel(_:)`` before a joined namespace synced,
+    ///   ``NodeError/participantsLeft(namespace:roundsCompleted:)`` when every participant left and a
+    ///   round's deadline passed, ``AggregationError`` when the updates do not combine, or
+    ///   `CancellationError`. Until the first participant joins, it waits.
     @discardableResult
     public func coordinate(
         rounds: Int, minimumParticipants: Int = 1, roundTimeout: Duration = .seconds(60),
@@ -76,7 +78,12 @@ extension Namespace {
             for delivery in board.inbox.drain() {
                 actions += try authority.receive(delivery.model, from: delivery.sender, now: now)
             }
+            let timeoutsBefore = authority.statistics.timeouts
             actions += try authority.tick(now: now)
+            // With nobody left, a deadline passing means the rounds can no longer complete.
+            if participants.isEmpty && authority.statistics.timeouts > timeoutsBefore {
+                throw NodeError.participantsLeft(namespace: name, roundsCompleted: authority.global.round)
+            }
             if let report = try await carryOut(actions, snapshot: initial.snapshot, publishedRound: &publishedRound) {
                 reports.append(report)
             }
@@ -155,9 +162,14 @@ extension Namespace {
     func centralRound(
         _ participant: inout CentralParticipant, timeout: Duration, parameters: ModelParameters, sampleCount: Int
     ) async throws -> ExchangeOutcome {
+        let limit = ContinuousClock.now + timeout
+        // The authority's global model can arrive before discovery lists the authority, whose address
+        // the update needs.
+        while !peers.contains(where: { $0.nodeID == participant.authority }) && ContinuousClock.now < limit {
+            try await Task.sleep(for: Self.exchangePollInterval)
+        }
         var outcome = ExchangeOutcome()
         await carryOut(participant.finishedTraining(parameters, sampleCount: sampleCount).map(\.step), into: &outcome)
-        let limit = ContinuousClock.now + timeout
         while outcome.installed == nil && ContinuousClock.now < limit {
             try await Task.sleep(for: Self.exchangePollInterval)
             var steps: [ExchangeStep] = []

@@ -30,6 +30,8 @@ public enum NodeError: Error, Sendable, Equatable, CustomStringConvertible {
     case noModel(String)
     /// Training in central mode, no authority sent a global model within the timeout.
     case noAuthorityInReach(namespace: String, waited: Duration)
+    /// Coordinating as the central authority, every participant left before the rounds were done.
+    case participantsLeft(namespace: String, roundsCompleted: Int)
 
     public var description: String {
         switch self {
@@ -53,6 +55,8 @@ public enum NodeError: Error, Sendable, Equatable, CustomStringConvertible {
                 + "the namespace, that discovery reaches it (same network, or seeds), and that the secrets match"
         case .noModel(let name):
             "the namespace '\(name)' has no model yet; call syncModel() first"
+        case .participantsLeft(let namespace, let rounds):
+            "every participant left '\(namespace)' after \(rounds) completed rounds, and the round timed out"
         case .noAuthorityInReach(let namespace, let waited):
             "no central authority sent a global model for '\(namespace)' within \(waited); check that a node "
                 + "runs coordinate(rounds:) in the namespace and that discovery reaches it"
