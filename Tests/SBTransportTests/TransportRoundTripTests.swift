@@ -137,6 +137,24 @@ struct TransportRoundTripTests {
         }
     }
 
+    @Test("Over IPv6 loopback: handshake, a 20 MB model in chunks, bit for bit, and the peer's address")
+    func overIPv6() async throws {
+        let server = TCPTransport(configuration: try configuration())
+        let listener = try await server.listen(on: SocketAddress(ip: .loopbackIPv6, port: 0))
+        let echo = startEchoServer(listener)
+        defer {
+            listener.close()
+            echo.cancel()
+        }
+        let peer = try await TCPTransport(configuration: try configuration()).connect(to: listener.localAddress)
+        #expect(peer.remoteNodeID == server.configuration.nodeID)
+        #expect(peer.remoteAddress.ip == .loopbackIPv6)
+        let model = Message.modelResponse(try largeModel(floats: 5_000_000))
+        try await peer.send(model, timeout: patience)
+        #expect(try await peer.receive(timeout: patience) == model)
+        await peer.close()
+    }
+
     @Test("Transports serve one listening socket in turn: the port stays, the newest transport answers")
     func transportsShareASocketInTurn() async throws {
         let socket = try TCPListener.bind(to: loopback)
@@ -144,6 +162,8 @@ struct TransportRoundTripTests {
         let first = try configuration()
         let second = try configuration()
         let firstListener = try TCPTransport(configuration: first).serve(socket)
+        // Served, so that the client's graceful closes are answered at once.
+        let firstServer = startEchoServer(firstListener)
         let client = TCPTransport(configuration: try configuration())
         let early = try await client.connect(to: socket.localAddress, timeout: patience)
         #expect(early.remoteNodeID == first.nodeID)
@@ -153,11 +173,14 @@ struct TransportRoundTripTests {
         let connecting = Task { try await client.connect(to: socket.localAddress, timeout: patience) }
         try await Task.sleep(for: .milliseconds(50))
         let secondListener = try TCPTransport(configuration: second).serve(socket)
+        let secondServer = startEchoServer(secondListener)
         let late = try await connecting.value
         #expect(late.remoteNodeID == second.nodeID)
         #expect(late.remoteHello.listenPort == socket.localAddress.port)
-        secondListener.close()
         await early.close()
         await late.close()
+        secondListener.close()
+        firstServer.cancel()
+        secondServer.cancel()
     }
 }
