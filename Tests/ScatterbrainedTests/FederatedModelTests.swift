@@ -65,6 +65,29 @@ struct FederatedModelTests {
     }
 }
 
+/// A model whose one parameter has a name longer than the protocol allows.
+final class UnsendableModel: FederatedModel {
+    func federatedParameters() -> [String: Tensor] { [String(repeating: "w", count: 2000): Tensor([1])] }
+    func loadFederatedParameters(_ parameters: [String: Tensor]) throws {}
+    nonisolated(nonsending) func trainRound() async throws -> LocalTraining { LocalTraining(sampleCount: 1) }
+}
+
+extension FederatedModelTests {
+    @Test("Parameters that cannot travel are refused before the first round, with the reason")
+    func unsendableParametersAreRefused() async throws {
+        try await Node.run(Node.Configuration(discovery: .disabled)) { node in
+            try await node.join(uniqueNamespace()) { (ns: Namespace) async throws -> Void in
+                await #expect {
+                    try await ns.train(rounds: 1, model: UnsendableModel())
+                } throws: { error in
+                    guard case NodeError.invalidModel(let reason) = error else { return false }
+                    return reason.contains("tensor name")
+                }
+            }
+        }
+    }
+}
+
 /// What one node's estimator ended with.
 private struct EstimatorRun: Sendable {
     var report: TrainingReport

@@ -129,8 +129,8 @@ extension Namespace {
     private func send(_ model: ModelState, to nodes: [NodeID], replacingQueued: Bool) async {
         guard let courier = runtime.courier else { return }
         let addresses = peers.filter { nodes.contains($0.nodeID) }.map(\.address)
-        // A model that does not fit the protocol's limits was refused when the namespace published it
-        // (the same encoding), so encoding cannot fail here.
+        // Parameters that break the protocol's limits were refused before training started (when the
+        // namespace published its model, or by `train(rounds:model:exchange:)`), so encoding cannot fail.
         guard !addresses.isEmpty,
             let update = try? UpdatePush(
                 namespace: name, baseVersion: UInt64(max(model.round, 0)),

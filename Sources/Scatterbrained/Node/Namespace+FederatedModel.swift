@@ -16,14 +16,21 @@ extension Namespace {
     ///   - exchange: How and when to combine parameters with the peers; asynchronous by default.
     /// - Returns: One entry per round (`epoch` is the round, `validation` nil, `modelVersion` the
     ///   namespace's unchanged version), with the peers merged; bytes and time.
-    /// - Throws: What the model throws, ``NodeError/noAuthorityInReach(namespace:waited:)`` in central
-    ///   mode, a ``ParameterMismatch`` when the aggregate does not fit, or `CancellationError`.
+    /// - Throws: ``NodeError/invalidModel(_:)`` when the parameters break a protocol limit (too many,
+    ///   names too long), what the model throws, ``NodeError/noAuthorityInReach(namespace:waited:)`` in
+    ///   central mode, a ``ParameterMismatch`` when the aggregate does not fit, or `CancellationError`.
     @discardableResult
     public nonisolated(nonsending) func train(
         rounds: Int, model: some FederatedModel, exchange: Exchange = .asynchronous()
     ) async throws -> TrainingReport {
         let start = ContinuousClock.now
         let trafficBefore = runtime.transport?.statistics
+        // Checked once here: a model whose parameters cannot travel would otherwise never reach a peer.
+        do {
+            _ = try WireTensor.encode(model.federatedParameters(), as: .float32)
+        } catch {
+            throw NodeError.invalidModel("its parameters cannot be sent: \(error)")
+        }
         var (session, globalModel) = try await startExchange(exchange)
         do {
             let reports = try await trainRounds(
