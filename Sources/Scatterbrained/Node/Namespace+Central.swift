@@ -87,7 +87,7 @@ extension Namespace {
             if let report = try await carryOut(actions, snapshot: initial.snapshot, publishedRound: &publishedRound) {
                 reports.append(report)
             }
-            try await Task.sleep(for: Self.exchangePollInterval)
+            await board.inbox.waitForDelivery(timeout: Self.exchangeCheckInterval)
         }
         // The last global model reaches the participants before the call returns, in case the namespace
         // closes next.
@@ -153,7 +153,8 @@ extension Namespace {
             if let participant, let global = outcome.installed { return (participant, global.parameters) }
             let waited = ContinuousClock.now - start
             guard waited < timeout else { throw NodeError.noAuthorityInReach(namespace: name, waited: waited) }
-            try await Task.sleep(for: Self.exchangePollInterval)
+            await board.inbox.waitForDelivery(timeout: min(Self.exchangeCheckInterval, timeout - waited))
+            try Task.checkCancellation()
         }
     }
 
@@ -166,12 +167,13 @@ extension Namespace {
         // The authority's global model can arrive before discovery lists the authority, whose address
         // the update needs.
         while !peers.contains(where: { $0.nodeID == participant.authority }) && ContinuousClock.now < limit {
-            try await Task.sleep(for: Self.exchangePollInterval)
+            try await Task.sleep(for: Self.exchangeCheckInterval)
         }
         var outcome = ExchangeOutcome()
         await carryOut(participant.finishedTraining(parameters, sampleCount: sampleCount).map(\.step), into: &outcome)
         while outcome.installed == nil && ContinuousClock.now < limit {
-            try await Task.sleep(for: Self.exchangePollInterval)
+            await board.inbox.waitForDelivery(timeout: min(Self.exchangeCheckInterval, limit - .now))
+            try Task.checkCancellation()
             var steps: [ExchangeStep] = []
             for delivery in board.inbox.drain() {
                 steps += participant.receiveGlobal(delivery.model, from: delivery.sender).map(\.step)

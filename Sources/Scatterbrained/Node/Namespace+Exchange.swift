@@ -23,8 +23,9 @@ struct ExchangeOutcome: Sendable {
 }
 
 extension Namespace {
-    /// How often a waiting exchange looks for models that arrived and for deadlines that passed.
-    static let exchangePollInterval = Duration.milliseconds(5)
+    /// The longest a waiting exchange goes without looking at its deadlines and the namespace's members;
+    /// a model that arrives wakes it at once.
+    static let exchangeCheckInterval = Duration.milliseconds(20)
 
     /// The time the federation state machines read: since the namespace opened, on the monotonic clock.
     var clock: Duration { .now - clockOrigin }
@@ -158,7 +159,8 @@ extension Namespace {
         // The machine closes the round at its deadline at the latest; the limit only guards the loop.
         let limit = ContinuousClock.now + rounds.timeout + .seconds(1)
         while outcome.installed == nil && ContinuousClock.now < limit {
-            try await Task.sleep(for: Self.exchangePollInterval)
+            await board.inbox.waitForDelivery(timeout: Self.exchangeCheckInterval)
+            try Task.checkCancellation()
             await carryOut(try receivePushes(into: &rounds), into: &outcome)
             await carryOut(try rounds.tick(now: clock).compactMap(\.step), into: &outcome)
         }
