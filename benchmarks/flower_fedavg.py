@@ -9,6 +9,7 @@ from just before `run_simulation` (Ray start-up included) to its return.
 Usage: python3 benchmarks/flower_fedavg.py [--clients 10|100] [--seed S]   (needs "flwr[simulation]", torch)
 """
 import argparse
+from pathlib import Path
 import json
 import os
 import time
@@ -17,11 +18,14 @@ import torch
 
 from pytorch_fedavg import load, local_epoch, make_model
 
+# The workspace's shared folder, next to the repository.
+SHARED = Path(__file__).resolve().parent.parent.parent / "shared"
+
 ARGS = argparse.ArgumentParser()
 ARGS.add_argument("--clients", type=int, default=10, choices=(10, 100))
 ARGS.add_argument("--seed", type=int, default=0)
-ARGS.add_argument("--data", default="/work/shared/data/digits.csv")
-ARGS.add_argument("--partitions", default="/work/shared/bench/digits-partitions.json")
+ARGS.add_argument("--data", default=str(SHARED / "data" / "digits.csv"))
+ARGS.add_argument("--partitions", default=str(SHARED / "bench" / "digits-partitions.json"))
 
 
 def main():

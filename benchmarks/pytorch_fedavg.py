@@ -21,6 +21,9 @@ from pathlib import Path
 import numpy as np
 import torch
 
+# The workspace's shared folder, next to the repository.
+SHARED = Path(__file__).resolve().parent.parent.parent / "shared"
+
 CHECKPOINTS = (1, 5, 10, 20, 30)
 
 
@@ -104,8 +107,8 @@ def main():
     parser = argparse.ArgumentParser()
     parser.add_argument("--repeats", type=int, default=5)
     parser.add_argument("--torch-loader", action="store_true")
-    parser.add_argument("--data", default="/work/shared/data/digits.csv")
-    parser.add_argument("--partitions", default="/work/shared/bench/digits-partitions.json")
+    parser.add_argument("--data", default=str(SHARED / "data" / "digits.csv"))
+    parser.add_argument("--partitions", default=str(SHARED / "bench" / "digits-partitions.json"))
     args = parser.parse_args()
     torch.set_num_threads(1)
     test, clients10, clients100 = load(args.data, args.partitions)

@@ -17,6 +17,9 @@ import Synchronization
 /// ```sh
 /// sb-bench federation --repeats 5 [--data digits.csv] [--partitions digits-partitions.json] [--no-d100-network]
 /// ```
+///
+/// The data paths default to the workspace's shared folder next to the repository, relative to the
+/// current directory (the package root, where `swift run` is invoked).
 enum FederationBenchmarks {
     /// The rounds after which test accuracy is reported, as in WORKLOADS.md.
     private static let checkpoints = [1, 5, 10, 20, 30]
@@ -30,8 +33,8 @@ enum FederationBenchmarks {
     static func run(repeats: Int) throws -> [String: Any] {
         let arguments = CommandLine.arguments
         let data = try FederationData.load(
-            csv: option("--data", in: arguments) ?? "/work/shared/data/digits.csv",
-            partitions: option("--partitions", in: arguments) ?? "/work/shared/bench/digits-partitions.json")
+            csv: option("--data", in: arguments) ?? "../shared/data/digits.csv",
+            partitions: option("--partitions", in: arguments) ?? "../shared/bench/digits-partitions.json")
         var report: [String: Any] = [
             "bundled_digits_match_csv": data.bundledMatches,
             "clients_10_samples": data.clients10.map(\.count),
