@@ -62,7 +62,8 @@ extension Namespace {
             filter: board.filter)
         var participants: Set<NodeID> = []
         var reports: [RoundReport] = []
-        var publishedRound = 0
+        // The global model the namespace serves, with its tensors encoded once for every push.
+        var served = (round: 0, tensors: initial.tensors)
         while authority.global.round < rounds {
             try Task.checkCancellation()
             let now = clock
@@ -84,7 +85,7 @@ extension Namespace {
             if participants.isEmpty && authority.statistics.timeouts > timeoutsBefore {
                 throw NodeError.participantsLeft(namespace: name, roundsCompleted: authority.global.round)
             }
-            if let report = try await carryOut(actions, snapshot: initial.snapshot, publishedRound: &publishedRound) {
+            if let report = try await carryOut(actions, snapshot: initial.snapshot, served: &served) {
                 reports.append(report)
             }
             await board.inbox.waitForDelivery(timeout: Self.exchangeCheckInterval)
@@ -98,10 +99,10 @@ extension Namespace {
     /// Carries out the authority's actions: pushes global models and publishes each new one as the
     /// namespace's model.
     ///
-    /// - Parameter publishedRound: The round of the global model the namespace serves; updated.
+    /// - Parameter served: The round and encoded tensors of the global model the namespace serves; updated.
     /// - Returns: The report of the round the actions closed, if they closed one.
     private func carryOut(
-        _ actions: [CentralAuthority.Action], snapshot: ModelSnapshot, publishedRound: inout Int
+        _ actions: [CentralAuthority.Action], snapshot: ModelSnapshot, served: inout (round: Int, tensors: [WireTensor])
     ) async throws -> RoundReport? {
         var closed: RoundReport?
         var contributors: [NodeID] = []
@@ -110,21 +111,21 @@ extension Namespace {
             switch action {
             case .publish(let global, let nodes):
                 // The authority sends the same global model again to each participant that joins.
-                if global.round > publishedRound {
-                    publishedRound = global.round
+                if global.round > served.round {
                     let model = try PublishedModel(
                         ModelSnapshot(spec: snapshot.spec, state: global.parameters.stateDict),
                         version: version + 1, sampleCount: UInt64(max(global.sampleCount, 0)))
                     board.publish(model)
+                    served = (global.round, model.tensors)
                     resetTrainingModule()
                     closed = RoundReport(round: global.round, contributors: [], modelVersion: model.version)
                 }
-                await carryOut([.send(global, to: nodes)], into: &outcome)
+                await send(global, to: nodes, replacingQueued: false, encoded: served.tensors)
             case .event(let event):
                 if case .modelMerged(_, let merged) = event { contributors = merged }
                 await carryOut([.event(event)], into: &outcome)
             case .wakeUp:
-                break  // The loop ticks the authority every poll interval.
+                break  // The loop ticks the authority at least every check interval.
             }
         }
         closed?.contributors = contributors

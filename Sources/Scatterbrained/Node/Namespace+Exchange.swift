@@ -127,7 +127,9 @@ extension Namespace {
     }
 
     /// Hands `model` to the courier for each of `nodes` that is a known peer.
-    private func send(_ model: ModelState, to nodes: [NodeID], replacingQueued: Bool) async {
+    ///
+    /// - Parameter encoded: The model's tensors already encoded, when the caller has them.
+    func send(_ model: ModelState, to nodes: [NodeID], replacingQueued: Bool, encoded: [WireTensor]? = nil) async {
         guard let courier = runtime.courier else { return }
         let addresses = peers.filter { nodes.contains($0.nodeID) }.map(\.address)
         // Parameters that break the protocol's limits were refused before training started (when the
@@ -136,7 +138,7 @@ extension Namespace {
             let update = try? UpdatePush(
                 namespace: name, baseVersion: UInt64(max(model.round, 0)),
                 sampleCount: UInt64(max(model.sampleCount, 0)),
-                tensors: WireTensor.encode(model.parameters.stateDict, as: .float32))
+                tensors: encoded ?? WireTensor.encode(model.parameters.stateDict, as: .float32))
         else { return }
         await courier.deliver(update, to: addresses, replacingQueued: replacingQueued)
     }
@@ -194,7 +196,7 @@ extension Namespace {
 }
 
 extension SynchronousRounds.Action {
-    /// The step, or nil for a wake-up: the namespace polls the machine often enough not to need them.
+    /// The step, or nil for a wake-up: the namespace ticks the machine at least every check interval.
     var step: ExchangeStep? {
         switch self {
         case .send(let model, let nodes): .send(model, to: nodes)
