@@ -11,6 +11,7 @@
 #include <string.h>
 #include <sys/socket.h>
 #include <sys/uio.h>
+#include <time.h>
 #include <unistd.h>
 
 #if defined(__linux__)
@@ -219,14 +220,45 @@ ssize_t sb_send_to(int fd, const void *bytes, size_t count, const sb_address *to
     return sendto(fd, bytes, count, SB_SEND_FLAGS, (struct sockaddr *)&storage, length);
 }
 
-ssize_t sb_receive_from(int fd, void *bytes, size_t capacity, sb_address *from) {
+ssize_t sb_receive_from(int fd, void *bytes, size_t capacity, sb_address *from, int64_t *waited_ns) {
     struct sockaddr_storage storage;
-    socklen_t length = sizeof storage;
-    ssize_t count = recvfrom(fd, bytes, capacity, 0, (struct sockaddr *)&storage, &length);
-    if (count >= 0 && from_sockaddr(&storage, from) < 0) {
+    struct iovec vector = {bytes, capacity};
+    union {
+        char buffer[CMSG_SPACE(sizeof(struct timeval))];
+        struct cmsghdr alignment;
+    } control;
+    struct msghdr message;
+    memset(&message, 0, sizeof message);
+    message.msg_name = &storage;
+    message.msg_namelen = sizeof storage;
+    message.msg_iov = &vector;
+    message.msg_iovlen = 1;
+    message.msg_control = control.buffer;
+    message.msg_controllen = sizeof control.buffer;
+    ssize_t count = recvmsg(fd, &message, 0);
+    if (count < 0 || from_sockaddr(&storage, from) < 0) {
         return -1;
     }
+    *waited_ns = 0;
+    for (struct cmsghdr *header = CMSG_FIRSTHDR(&message); header; header = CMSG_NXTHDR(&message, header)) {
+        if (header->cmsg_level != SOL_SOCKET || header->cmsg_type != SCM_TIMESTAMP) {
+            continue;
+        }
+        // The stamp is wall-clock time; only its distance from now is used, so clock steps between
+        // the kernel's stamp and this read are the only error.
+        struct timeval stamp;
+        memcpy(&stamp, CMSG_DATA(header), sizeof stamp);
+        struct timespec now;
+        clock_gettime(CLOCK_REALTIME, &now);
+        int64_t waited = ((int64_t)now.tv_sec - (int64_t)stamp.tv_sec) * 1000000000
+            + ((int64_t)now.tv_nsec - (int64_t)stamp.tv_usec * 1000);
+        *waited_ns = waited > 0 ? waited : 0;
+    }
     return count;
+}
+
+int sb_set_receive_timestamps(int fd) {
+    return set_int_option(fd, SOL_SOCKET, SO_TIMESTAMP, 1);
 }
 
 int sb_shutdown_write(int fd) {

@@ -45,7 +45,9 @@ struct Probe {
                     for await event in service.events { ProbeReport(event: event, node: index).write() }
                 }
             }
-            try? await Task.sleep(for: options.duration)
+            let end = ContinuousClock.now + options.duration
+            if options.busy > .zero { await holdThePool(for: options.busy, onceAnyOf: services, joinsBefore: end) }
+            try? await Task.sleep(until: end)
             for (index, service) in services.enumerated() {
                 await service.stop()
                 var report = ProbeReport(type: "statistics", node: index, id: service.nodeID.description)
@@ -55,5 +57,26 @@ struct Probe {
             }
         }
         ProbeReport(type: "stopped", node: -1, id: "").write()
+    }
+
+    /// Once a service lists a peer, holds every thread of the cooperative pool for `duration` without a
+    /// suspension point, as CPU-bound training does; reports `busy` and `idle` around it. The threads
+    /// block in `usleep` rather than compute, so that the probe does not take the CPU from the tests
+    /// running beside it: to the pool, a blocked thread and a computing one are equally unavailable.
+    private static func holdThePool(
+        for duration: Duration, onceAnyOf services: [DiscoveryService], joinsBefore end: ContinuousClock.Instant
+    ) async {
+        while services.allSatisfy(\.peers.isEmpty) && ContinuousClock.now < end {
+            try? await Task.sleep(for: .milliseconds(10))
+        }
+        ProbeReport(type: "busy", node: -1, id: "").write()
+        await withTaskGroup { group in
+            for _ in 0..<ProcessInfo.processInfo.activeProcessorCount {
+                group.addTask {
+                    usleep(UInt32(duration / .microseconds(1)))
+                }
+            }
+        }
+        ProbeReport(type: "idle", node: -1, id: "").write()
     }
 }

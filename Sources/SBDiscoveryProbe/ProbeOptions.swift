@@ -3,10 +3,11 @@ import SBWire
 
 /// The probe's command line: `sb-discovery-probe [--nodes N] [--namespace NAME]... [--scope lan|loopback]
 /// [--group IP] [--port P] [--heartbeat-ms MS] [--expiry-ms MS] [--seed HOST:PORT]... [--exchange-ms MS]
-/// [--serve-model yes] [--fetch-model yes] --seconds S`.
+/// [--serve-model yes] [--fetch-model yes] [--busy-ms MS] --seconds S`.
 ///
 /// `--seed`, `--serve-model` and `--fetch-model` run one full node (see ``ProbeNode``) instead of bare
-/// discovery services.
+/// discovery services. `--busy-ms` holds every thread of the cooperative pool for that long once the
+/// first peer joins, as CPU-bound training would (bare discovery services only).
 struct ProbeOptions {
     var nodes = 1
     var namespaces: [String] = []
@@ -15,6 +16,7 @@ struct ProbeOptions {
     var membership = MembershipConfiguration()
     var servesModel = false
     var fetchesModel = false
+    var busy = Duration.zero
 
     /// Whether to run one node with a transport, membership and model serving.
     var runsNode: Bool { !membership.seeds.isEmpty || servesModel || fetchesModel }
@@ -56,11 +58,15 @@ struct ProbeOptions {
                 membership.expiry = membership.exchangeInterval * 3.5
             case "--serve-model": servesModel = try Self.yes(value, flag)
             case "--fetch-model": fetchesModel = try Self.yes(value, flag)
+            case "--busy-ms": busy = .milliseconds(try Self.number(value, flag))
             default: throw UsageError(description: "unknown option \(flag)")
             }
         }
         guard duration > .zero else { throw UsageError(description: "--seconds is required, so a probe always ends") }
         guard !namespaces.isEmpty else { throw UsageError(description: "give at least one --namespace") }
+        guard !runsNode || busy == .zero else {
+            throw UsageError(description: "--busy-ms runs with bare discovery services, not with a node")
+        }
         guard !runsNode || nodes == 1 else {
             throw UsageError(description: "--seed, --serve-model and --fetch-model run exactly one node")
         }

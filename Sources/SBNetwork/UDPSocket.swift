@@ -40,6 +40,7 @@ public final class UDPSocket: Sendable {
             if reusePort {
                 _ = try socket.perform(.setOption) { Int(sb_set_reuse($0, 1)) }
             }
+            _ = try socket.perform(.setOption) { Int(sb_set_receive_timestamps($0)) }
             var raw = address.raw
             _ = try socket.perform(.bind, address: address) { Int(sb_bind($0, &raw)) }
             return UDPSocket(socket: socket, localAddress: try socket.localAddress())
@@ -73,12 +74,30 @@ public final class UDPSocket: Sendable {
         }
     }
 
+    /// Sends one datagram if the system's send buffer has room for it, without waiting: for code that
+    /// runs outside Swift concurrency (a Dispatch timer) and must not block its thread.
+    ///
+    /// Datagrams are whole, so this may run alongside ``send(_:to:timeout:)`` on another thread.
+    ///
+    /// - Parameters:
+    ///   - bytes: The payload; at most 65,507 bytes over IPv4, and less to avoid fragmentation.
+    ///   - address: The receiver, or a multicast group and port.
+    /// - Returns: Whether the datagram was sent; `false` when the send buffer was full.
+    /// - Throws: ``NetworkError/unreachable(_:)``, ``NetworkError/closed``, or another ``NetworkError``.
+    public func sendWithoutWaiting(_ bytes: [UInt8], to address: SocketAddress) throws(NetworkError) -> Bool {
+        var raw = address.raw
+        let sent = try socket.perform(.send, address: address) { descriptor in
+            bytes.withUnsafeBytes { sb_send_to(descriptor, $0.baseAddress, $0.count, &raw) }
+        }
+        return sent != nil
+    }
+
     /// Waits for the next datagram.
     ///
     /// - Parameters:
     ///   - maxSize: The most bytes kept; the rest of a longer datagram is discarded.
     ///   - timeout: How long to wait; `nil` waits indefinitely.
-    /// - Returns: The datagram and its sender.
+    /// - Returns: The datagram, its sender and when it arrived.
     /// - Throws: ``NetworkError/timedOut(_:)``, ``NetworkError/closed``, another ``NetworkError``, or `CancellationError`.
     public func receive(maxSize: Int = 65_536, timeout: Duration? = nil) async throws -> Datagram {
         precondition(maxSize > 0, "receive(maxSize:) needs a positive size")
@@ -87,13 +106,17 @@ public final class UDPSocket: Sendable {
             while true {
                 var sender = sb_address()
                 var received: Int?
+                var waited: Int64 = 0
                 let bytes = try [UInt8](unsafeUninitializedCapacity: maxSize) { buffer, initialized in
                     received = try socket.perform(.receive) {
-                        sb_receive_from($0, buffer.baseAddress, buffer.count, &sender)
+                        sb_receive_from($0, buffer.baseAddress, buffer.count, &sender, &waited)
                     }
                     initialized = received ?? 0
                 }
-                if received != nil { return Datagram(bytes: bytes, sender: SocketAddress(raw: sender)) }
+                if received != nil {
+                    return Datagram(
+                        bytes: bytes, sender: SocketAddress(raw: sender), arrival: .now - .nanoseconds(waited))
+                }
                 try await socket.wait(for: .readable, deadline: deadline, .receive)
             }
         }

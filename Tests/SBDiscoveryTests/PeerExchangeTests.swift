@@ -16,7 +16,8 @@ struct PeerExchangeTests {
         let newcomer = try await ExchangeNode(fabric, network: network, namespaces: ["alpha"], seeds: [seed])
         let everyone = [seed] + members + [newcomer]
         let expected = Set(everyone.map(\.id)).subtracting([newcomer.id])
-        let learned = try #require(try await timeUntil { newcomer.memberIDs(in: "alpha") == expected })
+        let learned = try #require(
+            try await timeUntil(exchangePatience) { newcomer.memberIDs(in: "alpha") == expected })
         // Members register with the seed on their first exchange, the newcomer learns them on its next.
         #expect(learned <= exchangeTiming.exchangeInterval * 3 + exchangeSlack)
         #expect(
@@ -36,17 +37,22 @@ struct PeerExchangeTests {
             try await ExchangeNode(fabric, network: network, namespaces: ["alpha"], seeds: [seed]),
             try await ExchangeNode(fabric, network: network, namespaces: ["alpha"], seeds: [seed]),
         ]
-        #expect(try await timeUntil { watchers.allSatisfy { $0.memberIDs(in: "alpha").contains(victim.id) } } != nil)
+        #expect(
+            try await timeUntil(exchangePatience) {
+                watchers.allSatisfy { $0.memberIDs(in: "alpha").contains(victim.id) }
+            } != nil)
 
         await victim.stop()
         let gone = try #require(
-            try await timeUntil { (watchers + [seed]).allSatisfy { !$0.memberIDs(in: "alpha").contains(victim.id) } })
+            try await timeUntil(exchangePatience) {
+                (watchers + [seed]).allSatisfy { !$0.memberIDs(in: "alpha").contains(victim.id) }
+            })
         // The seed drops it one expiry after its last request; the watchers at their next exchange.
         #expect(gone <= exchangeTiming.expiry + exchangeTiming.exchangeInterval + exchangeSlack)
         // The others stay (or, if their entries lapsed while the suite held both threads, come back).
         for watcher in watchers {
             let others = Set((watchers + [seed]).map(\.id)).subtracting([watcher.id])
-            #expect(try await timeUntil { watcher.memberIDs(in: "alpha") == others } != nil)
+            #expect(try await timeUntil(exchangePatience) { watcher.memberIDs(in: "alpha") == others } != nil)
         }
         for node in [seed] + watchers { await node.stop() }
     }
@@ -58,8 +64,10 @@ struct PeerExchangeTests {
         let alphaMember = try await ExchangeNode(.tcp, network: network, namespaces: ["alpha"], seeds: [seed])
         let betaMember = try await ExchangeNode(.tcp, network: network, namespaces: ["beta"], seeds: [seed])
         let betaNewcomer = try await ExchangeNode(.tcp, network: network, namespaces: ["beta"], seeds: [seed])
-        #expect(try await timeUntil { betaNewcomer.memberIDs(in: "beta") == [seed.id, betaMember.id] } != nil)
-        #expect(try await timeUntil { alphaMember.memberIDs(in: "alpha") == [seed.id] } != nil)
+        #expect(
+            try await timeUntil(exchangePatience) { betaNewcomer.memberIDs(in: "beta") == [seed.id, betaMember.id] }
+                != nil)
+        #expect(try await timeUntil(exchangePatience) { alphaMember.memberIDs(in: "alpha") == [seed.id] } != nil)
         // A few more rounds, in which nothing of the other namespace may leak.
         try await Task.sleep(for: exchangeTiming.exchangeInterval * 3)
         #expect(betaNewcomer.membership.members.map(\.nodeID).allSatisfy { $0 != alphaMember.id })

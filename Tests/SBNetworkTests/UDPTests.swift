@@ -19,6 +19,25 @@ struct UDPTests {
         #expect(try await sender.receive(timeout: patience).bytes == Array("back".utf8))
     }
 
+    @Test("A datagram read late carries the time it arrived, and one sent without waiting arrives too")
+    func arrivalTime() async throws {
+        let receiver = try UDPSocket.bind(to: SocketAddress(ip: .loopbackIPv4, port: 0))
+        let sender = try UDPSocket.bind(to: SocketAddress(ip: .loopbackIPv4, port: 0))
+        defer {
+            receiver.close()
+            sender.close()
+        }
+        let sent = ContinuousClock.now
+        #expect(try sender.sendWithoutWaiting(Array("early".utf8), to: receiver.localAddress))
+        try await Task.sleep(for: .milliseconds(300))
+        let datagram = try await receiver.receive(timeout: patience)
+        let read = ContinuousClock.now
+        #expect(datagram.bytes == Array("early".utf8))
+        // Stamped by the kernel on arrival, just after the send: not when it was read, 300 ms or more later.
+        #expect(datagram.arrival >= sent - .milliseconds(5))
+        #expect(read - datagram.arrival >= .milliseconds(250), "arrived \(read - datagram.arrival) before it was read")
+    }
+
     @Test("Two sockets sharing a port both receive a multicast datagram sent through loopback")
     func loopbackMulticast() async throws {
         // Confined to this machine: the group is joined on 127.0.0.1 and sent through it.

@@ -77,7 +77,12 @@ ssize_t sb_send_buffers(int fd, const sb_buffer *buffers, int count);
 
 ssize_t sb_receive(int fd, void *bytes, size_t capacity);
 ssize_t sb_send_to(int fd, const void *bytes, size_t count, const sb_address *to);
-ssize_t sb_receive_from(int fd, void *bytes, size_t capacity, sb_address *from);
+/// Receives one datagram and its sender. With sb_set_receive_timestamps on, `*waited_ns` is how long
+/// the datagram sat in the socket since the kernel took it in (0 without a timestamp, never negative):
+/// a process that reads late still learns when a datagram arrived.
+ssize_t sb_receive_from(int fd, void *bytes, size_t capacity, sb_address *from, int64_t *waited_ns);
+/// Asks the kernel to stamp every datagram with its arrival time (SO_TIMESTAMP).
+int sb_set_receive_timestamps(int fd);
 
 /// Shuts down the sending direction: the peer reads end-of-stream once queued bytes arrive.
 int sb_shutdown_write(int fd);

@@ -1,14 +1,35 @@
 import SBWire
 
 extension DiscoveryService {
-    /// The receive loop: runs until the socket closes or the task is cancelled. A failed receive is
-    /// counted and retried after a short pause, so a persistent error cannot spin the loop.
+    /// The receive loop: reads announcements and expires silent peers until the socket closes or the
+    /// task is cancelled. A failed receive is counted and retried after a short pause, so a persistent
+    /// error cannot spin the loop.
+    ///
+    /// Expiry lives here rather than on a timer because a peer is silent only if nothing from it is
+    /// waiting unread: when this process cannot run for a while (a busy cooperative pool, a paused
+    /// machine), heartbeats pile up in the socket, and a timer firing first would drop peers that were
+    /// never quiet. So the loop waits for the next datagram until the next peer is due, and expires
+    /// peers only once a receive finds the socket empty, or after ``floodLimit`` datagrams in a row
+    /// without it emptying, so that a flood cannot keep dead peers listed.
     static func receive(on socket: UDPSocket, into core: DiscoveryCore) async {
+        var unbrokenReads = 0
         while true {
+            let due = core.nextExpiry
+            let wait = due.map { max($0 - .now, .zero) }
             do {
                 // One byte more than the longest valid datagram, so oversized ones are seen as such.
-                let datagram = try await socket.receive(maxSize: Announcement.maxByteCount + 1)
-                core.received(datagram, at: .now)
+                let datagram = try await socket.receive(maxSize: Announcement.maxByteCount + 1, timeout: wait)
+                core.received(datagram, at: datagram.arrival)
+                unbrokenReads += 1
+                if unbrokenReads >= floodLimit, let due, due <= .now {
+                    core.expire(now: .now)
+                    unbrokenReads = 0
+                }
+            } catch NetworkError.timedOut {
+                // A wait of zero that timed out found the socket empty: whoever is due now is silent.
+                // After a longer wait, the next pass looks once more without waiting.
+                if wait == .zero { core.expire(now: .now) }
+                unbrokenReads = 0
             } catch is CancellationError {
                 return
             } catch NetworkError.closed, NetworkError.eventLoopShutDown {
@@ -20,34 +41,17 @@ extension DiscoveryService {
         }
     }
 
-    /// The heartbeat loop: announces every interval (with ±10 % jitter, so nodes started together
-    /// do not stay in lockstep) and wakes exactly when the next peer is due to expire.
-    static func announce(
-        through senders: [DiscoverySockets.Sender], core: DiscoveryCore, configuration: DiscoveryConfiguration
-    ) async {
-        var nextHeartbeat = ContinuousClock.now
-        while !Task.isCancelled {
-            if ContinuousClock.now >= nextHeartbeat {
-                await send(core.announcement, through: senders, core: core, timeout: configuration.heartbeatInterval)
-                nextHeartbeat = .now + configuration.heartbeatInterval * Double.random(in: 0.9...1.1)
-            }
-            core.expire(now: .now)
-            let wake = min(nextHeartbeat, core.nextExpiry ?? nextHeartbeat)
-            guard (try? await Task.sleep(until: wake, clock: .continuous)) != nil else { return }
-        }
-    }
+    /// How many datagrams the receive loop reads in a row, the socket never empty, before it expires
+    /// due peers anyway. A socket's receive buffer holds a few hundred announcements, so a longer run
+    /// means a sustained flood rather than a backlog.
+    static let floodLimit = 1_000
 
-    /// Sends one datagram through every sender, counting each success and failure.
-    static func send(
-        _ datagram: [UInt8], through senders: [DiscoverySockets.Sender], core: DiscoveryCore, timeout: Duration
-    ) async {
+    /// Sends one datagram through every sender without waiting, counting each success and failure (a
+    /// full send buffer counts as a failure: the next heartbeat is soon).
+    static func send(_ datagram: [UInt8], through senders: [DiscoverySockets.Sender], core: DiscoveryCore) {
         for sender in senders {
-            do {
-                try await sender.socket.send(datagram, to: sender.destination, timeout: timeout)
-                core.countSend(succeeded: true)
-            } catch {
-                core.countSend(succeeded: false)
-            }
+            let sent = (try? sender.socket.sendWithoutWaiting(datagram, to: sender.destination)) ?? false
+            core.countSend(succeeded: sent)
         }
     }
 

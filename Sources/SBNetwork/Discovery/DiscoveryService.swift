@@ -36,10 +36,10 @@ public final class DiscoveryService: Sendable {
     private let core: DiscoveryCore
     private let tasks: Mutex<Tasks?>
 
-    /// The service's two loops; `nil` once stopped.
+    /// The receive loop and the heartbeat; `nil` once stopped.
     private struct Tasks {
         var receiving: Task<Void, Never>
-        var announcing: Task<Void, Never>
+        var heartbeat: Heartbeat
     }
 
     /// How many unread events ``events`` keeps.
@@ -87,16 +87,16 @@ public final class DiscoveryService: Sendable {
         tasks = Mutex(
             Tasks(
                 receiving: Task { [sockets, core] in await Self.receive(on: sockets.receiver, into: core) },
-                announcing: Task { [sockets, core, configuration] in
-                    await Self.announce(through: sockets.senders, core: core, configuration: configuration)
+                heartbeat: Heartbeat(every: configuration.heartbeatInterval, label: "SBNetwork.Discovery") {
+                    [sockets, core] in Self.send(core.announcement, through: sockets.senders, core: core)
                 }))
     }
 
     deinit {
-        // Without stop() no leave is sent (that needs a suspension point): peers find out through expiry.
+        // Without stop() no leave is sent: a released service is to its peers what a killed process is,
+        // and they find out through expiry. The heartbeat's timer ends with it.
         if let tasks = tasks.withLock({ $0 }) {
             tasks.receiving.cancel()
-            tasks.announcing.cancel()
             sockets.close()
             core.finish()
         }
@@ -130,9 +130,9 @@ public final class DiscoveryService: Sendable {
     /// The leave datagram is sent once, best effort: peers that miss it drop this node after the expiry.
     public func stop() async {
         guard let tasks = tasks.withLock({ $0.take() }) else { return }
-        tasks.announcing.cancel()
-        await tasks.announcing.value
-        await Self.send(core.leave, through: sockets.senders, core: core, timeout: configuration.heartbeatInterval)
+        // Sent from the heartbeat's queue, after its last announcement, which could otherwise follow the
+        // leave and list this node again until the expiry.
+        await tasks.heartbeat.stop { [sockets, core] in Self.send(core.leave, through: sockets.senders, core: core) }
         tasks.receiving.cancel()
         sockets.close()
         await tasks.receiving.value
