@@ -5,7 +5,8 @@ import Synchronization
 /// One line of `scatterbrained node` and `join` output: a JSON object per event, so that scripts and
 /// tests can follow a node in another process.
 struct NodeReport: Codable {
-    /// `started`, `epoch`, `model`, `joined`, `left`, `served`, `synced`, `merged`, `rejected` or `stopped`.
+    /// `started`, `epoch`, `round`, `coordinated`, `model`, `joined`, `left`, `served`, `synced`, `merged`,
+    /// `rejected` or `stopped`.
     var type: String
     var id: String?
     var address: String?
@@ -20,6 +21,8 @@ struct NodeReport: Codable {
     var version: UInt64?
     var round: Int?
     var contributors: [String]?
+    /// What became of the models pushed to peers during the epoch or the coordination.
+    var pushes: PushStatistics?
     var reason: String?
     /// The architecture document, as sent to peers.
     var architecture: String?

@@ -90,6 +90,7 @@ extension TrainingOptions {
             var line = NodeReport(last)
             line.epoch = epoch
             line.seconds = report.duration.seconds
+            line.pushes = report.pushes
             line.write()
             if epochDelay > .zero { try await Task.sleep(for: epochDelay) }
         }
@@ -109,6 +110,10 @@ extension TrainingOptions {
             line.version = round.modelVersion
             line.write()
         }
+        var summary = NodeReport(type: "coordinated")
+        summary.seconds = report.duration.seconds
+        summary.pushes = report.pushes
+        summary.write()
     }
 
     private func waitForPeers(_ ns: Namespace) async throws {

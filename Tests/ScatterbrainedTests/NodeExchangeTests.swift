@@ -26,6 +26,9 @@ struct NodeExchangeTests {
                 let reports = try await [oneReport, otherReport]
                 #expect(reports[0].epochs.map(\.mergedWith) == Array(repeating: [second.id], count: 3))
                 #expect(reports[1].epochs.map(\.mergedWith) == Array(repeating: [first.id], count: 3))
+                // One push to the one neighbour per round, each accounted for.
+                for report in reports { #expect(report.pushes == PushStatistics(delivered: 3)) }
+                #expect(one.pushStatistics == PushStatistics(delivered: 3))
                 let ours = try #require(one.snapshot).state
                 let theirs = try #require(other.snapshot).state
                 #expect(ours.keys.sorted() == theirs.keys.sorted())

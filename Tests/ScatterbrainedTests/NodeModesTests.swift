@@ -24,6 +24,10 @@ struct NodeModesTests {
                 async let otherMerged = trainUntilMerged(other, with: first.id, loader: shards[1])
                 let (oneTraffic, otherTraffic) = try await (oneMerged, otherMerged)
                 #expect(oneTraffic.sent > 0 && otherTraffic.received > 0)
+                for ns in [one, other] {
+                    let pushes = ns.pushStatistics
+                    #expect(pushes.delivered > 0 && pushes.lost == 0, "\(ns.name): \(pushes)")
+                }
             }
         }
         await second.shutdown()

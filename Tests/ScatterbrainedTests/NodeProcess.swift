@@ -1,3 +1,4 @@
+import Scatterbrained
 import SBTestSupport
 
 /// One line of `scatterbrained node` or `join` output (the CLI's `NodeReport`).
@@ -15,6 +16,8 @@ struct NodeLine: Decodable, Equatable, Sendable {
     var seconds: Double?
     /// Why a peer's model was refused (`rejected`).
     var reason: String?
+    /// What became of the models pushed during an epoch (`epoch`) or a coordination (`coordinated`).
+    var pushes: PushStatistics?
     var architecture: String?
     var weights: [String: String]?
     var digest: String?

@@ -4,7 +4,8 @@
 /// Each peer has at most one push in flight and the others queue behind it in order: a synchronous
 /// round needs every round's model, not only the newest. A queue that outgrows ``queueLimit`` (a peer
 /// much slower than this node) loses its oldest models first. Where only the newest model counts
-/// (asynchronous merging), a new model replaces the queued ones instead.
+/// (asynchronous merging), a new model replaces the queued ones instead. Every push ends up counted in
+/// the ledger it came with: delivered, superseded or lost.
 actor Courier {
     /// How long one push may take, connecting included, before the peer misses it.
     static let pushTimeout = Duration.seconds(30)
@@ -13,8 +14,14 @@ actor Courier {
 
     private let pool: ConnectionPool
     private var inFlight: [SocketAddress: Task<Void, Never>] = [:]
-    private var waiting: [SocketAddress: [UpdatePush]] = [:]
+    private var waiting: [SocketAddress: [Push]] = [:]
     private var isStopped = false
+
+    /// A model on its way to one peer, and the ledger of the namespace that sent it.
+    private struct Push {
+        let update: UpdatePush
+        let ledger: PushLedger
+    }
 
     init(transport: TCPTransport) {
         pool = ConnectionPool(transport: transport)
@@ -22,17 +29,27 @@ actor Courier {
 
     /// Sends `update` to each address, after the pushes already queued for it.
     ///
-    /// - Parameter replacingQueued: Drop the models still queued for the address: `update` supersedes them.
-    func deliver(_ update: UpdatePush, to addresses: [SocketAddress], replacingQueued: Bool = false) {
-        guard !isStopped else { return }
-        for address in Set(addresses) {
+    /// - Parameters:
+    ///   - replacingQueued: Drop the models still queued for the address: `update` supersedes them.
+    ///   - ledger: Where each push's outcome is counted.
+    func deliver(
+        _ update: UpdatePush, to addresses: [SocketAddress], replacingQueued: Bool = false, ledger: PushLedger
+    ) {
+        let addresses = Set(addresses)
+        guard !isStopped else { return ledger.count(lost: addresses.count) }
+        for address in addresses {
+            let push = Push(update: update, ledger: ledger)
             if inFlight[address] != nil {
-                var queue = replacingQueued ? [] : waiting[address, default: []]
-                queue.append(update)
-                if queue.count > Self.queueLimit { queue.removeFirst() }
+                var queue = waiting[address, default: []]
+                if replacingQueued {
+                    for replaced in queue { replaced.ledger.count(superseded: 1) }
+                    queue = []
+                }
+                queue.append(push)
+                if queue.count > Self.queueLimit { queue.removeFirst().ledger.count(lost: 1) }
                 waiting[address] = queue
             } else {
-                start(update, to: address)
+                start(push, to: address)
             }
         }
     }
@@ -49,6 +66,7 @@ actor Courier {
     /// Cancels the pushes under way, drops the waiting ones and closes the connections.
     func stop() async {
         isStopped = true
+        for push in waiting.values.joined() { push.ledger.count(lost: 1) }
         waiting = [:]
         let running = Array(inFlight.values)
         for task in running { task.cancel() }
@@ -56,10 +74,11 @@ actor Courier {
         await pool.closeAll()
     }
 
-    private func start(_ update: UpdatePush, to address: SocketAddress) {
+    private func start(_ push: Push, to address: SocketAddress) {
         let pool = pool
         inFlight[address] = Task {
-            await Self.push(update, to: address, pool: pool)
+            let delivered = await Self.send(push.update, to: address, pool: pool)
+            push.ledger.count(delivered: delivered ? 1 : 0, lost: delivered ? 0 : 1)
             self.finished(address)
         }
     }
@@ -74,16 +93,19 @@ actor Courier {
 
     /// One push. A pooled connection the peer has closed (it restarted, or timed the connection out)
     /// fails on first use, so a failed send is retried once on a fresh connection.
-    private static func push(_ update: UpdatePush, to address: SocketAddress, pool: ConnectionPool) async {
+    ///
+    /// - Returns: Whether the update went out.
+    private static func send(_ update: UpdatePush, to address: SocketAddress, pool: ConnectionPool) async -> Bool {
         for _ in 0..<2 {
-            guard !Task.isCancelled else { return }
+            guard !Task.isCancelled else { return false }
             do {
                 let connection = try await pool.connection(to: address)
                 try await connection.send(.updatePush(update), timeout: pushTimeout)
-                return
+                return true
             } catch {
                 await pool.close(address)
             }
         }
+        return false
     }
 }

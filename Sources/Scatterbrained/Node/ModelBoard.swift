@@ -6,6 +6,8 @@ final class ModelBoard: Sendable {
     let name: String
     /// Models peers pushed, until the namespace's exchange takes them.
     let inbox = Inbox()
+    /// What became of the models this namespace pushed.
+    let pushes = PushLedger()
     let events: AsyncStream<NamespaceEvent>
     private let continuation: AsyncStream<NamespaceEvent>.Continuation
     private let published: Mutex<PublishedModel?>

@@ -14,6 +14,8 @@ public struct CoordinationReport: Sendable, Equatable {
     public var rounds: [RoundReport]
     /// The wall-clock time of the whole call.
     public var duration: Duration
+    /// What became of the global models the call pushed to participants.
+    public var pushes: PushStatistics
 }
 
 extension Namespace {
@@ -52,6 +54,7 @@ extension Namespace {
         strategy: any AggregationStrategy = FedAvg()
     ) async throws -> CoordinationReport {
         let start = ContinuousClock.now
+        let pushesBefore = board.pushes.statistics
         guard let initial = board.model else { throw NodeError.noModel(name) }
         let node = runtime.nodeID
         var authority = CentralAuthority(
@@ -93,7 +96,8 @@ extension Namespace {
         // The last global model reaches the participants before the call returns, in case the namespace
         // closes next.
         await runtime.courier?.waitUntilDelivered()
-        return CoordinationReport(rounds: reports, duration: .now - start)
+        return CoordinationReport(
+            rounds: reports, duration: .now - start, pushes: board.pushes.statistics.since(pushesBefore))
     }
 
     /// Carries out the authority's actions: pushes global models and publishes each new one as the

@@ -130,17 +130,20 @@ extension Namespace {
     ///
     /// - Parameter encoded: The model's tensors already encoded, when the caller has them.
     func send(_ model: ModelState, to nodes: [NodeID], replacingQueued: Bool, encoded: [WireTensor]? = nil) async {
-        guard let courier = runtime.courier else { return }
-        let addresses = peers.filter { nodes.contains($0.nodeID) }.map(\.address)
+        let recipients = Set(nodes)
+        // A node that left between the state machine's decision and now has no address to send to.
+        let addresses = peers.filter { recipients.contains($0.nodeID) }.map(\.address)
+        board.pushes.count(lost: recipients.count - addresses.count)
+        guard !addresses.isEmpty else { return }
         // Parameters that break the protocol's limits were refused before training started (when the
         // namespace published its model, or by `train(rounds:model:exchange:)`), so encoding cannot fail.
-        guard !addresses.isEmpty,
+        guard let courier = runtime.courier,
             let update = try? UpdatePush(
                 namespace: name, baseVersion: UInt64(max(model.round, 0)),
                 sampleCount: UInt64(max(model.sampleCount, 0)),
                 tensors: encoded ?? WireTensor.encode(model.parameters.stateDict, as: .float32))
-        else { return }
-        await courier.deliver(update, to: addresses, replacingQueued: replacingQueued)
+        else { return board.pushes.count(lost: addresses.count) }
+        await courier.deliver(update, to: addresses, replacingQueued: replacingQueued, ledger: board.pushes)
     }
 
     /// One synchronous round: start it with the node's weights, wait until every expected model arrived

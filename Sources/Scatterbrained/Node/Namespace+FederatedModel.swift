@@ -25,6 +25,7 @@ extension Namespace {
     ) async throws -> TrainingReport {
         let start = ContinuousClock.now
         let trafficBefore = runtime.transport?.statistics
+        let pushesBefore = board.pushes.statistics
         // Checked once here: a model whose parameters cannot travel would otherwise never reach a peer.
         do {
             _ = try WireTensor.encode(model.federatedParameters(), as: .float32)
@@ -37,7 +38,9 @@ extension Namespace {
                 rounds, model: model, exchange: exchange, session: &session, start: globalModel)
             await endExchange(session)
             await runtime.courier?.waitUntilDelivered()
-            return TrainingReport(epochs: reports, since: start, trafficBefore: trafficBefore, after: runtime)
+            return TrainingReport(
+                epochs: reports, since: start, trafficBefore: trafficBefore, pushesBefore: pushesBefore,
+                after: runtime, board: board)
         } catch {
             await endExchange(session)
             throw error

@@ -22,19 +22,23 @@ public struct TrainingReport: Sendable, Equatable {
     public var bytesSent: Int
     /// Bytes the node's transport received during the call.
     public var bytesReceived: Int
+    /// What became of the models the call pushed to peers.
+    public var pushes: PushStatistics
 }
 
 extension TrainingReport {
-    /// The report of a call that started at `start`, with the traffic of the node's transport since then.
+    /// The report of a call that started at `start`, with the traffic of the node's transport and the
+    /// namespace's pushes since then.
     init(
         epochs: [EpochReport], since start: ContinuousClock.Instant, trafficBefore: TransportStatistics?,
-        after runtime: NodeRuntime
+        pushesBefore: PushStatistics, after runtime: NodeRuntime, board: ModelBoard
     ) {
         let trafficAfter = runtime.transport?.statistics
         self.init(
             epochs: epochs, duration: .now - start,
             bytesSent: (trafficAfter?.bytesSent ?? 0) - (trafficBefore?.bytesSent ?? 0),
-            bytesReceived: (trafficAfter?.bytesReceived ?? 0) - (trafficBefore?.bytesReceived ?? 0))
+            bytesReceived: (trafficAfter?.bytesReceived ?? 0) - (trafficBefore?.bytesReceived ?? 0),
+            pushes: board.pushes.statistics.since(pushesBefore))
     }
 }
 
@@ -76,6 +80,7 @@ extension Namespace {
         try train.validate()
         try validation?.validate()
         let trafficBefore = runtime.transport?.statistics
+        let pushesBefore = board.pushes.statistics
         var (session, globalModel) = try await startExchange(exchange)
         defer { endExchange(session) }
         if let globalModel { try install(globalModel, into: module, optimizer: optimizer) }
@@ -121,7 +126,9 @@ extension Namespace {
         }
         // The last models pushed reach the peers before the call returns, in case the namespace closes next.
         await runtime.courier?.waitUntilDelivered()
-        return TrainingReport(epochs: reports, since: start, trafficBefore: trafficBefore, after: runtime)
+        return TrainingReport(
+            epochs: reports, since: start, trafficBefore: trafficBefore, pushesBefore: pushesBefore, after: runtime,
+            board: board)
     }
 
     /// One exchange point for `module`: its weights go out, the aggregate comes in.

@@ -66,6 +66,11 @@ public actor Namespace {
         set { board.filter = newValue }
     }
 
+    /// What became of every model this namespace pushed to its peers since it opened: delivered,
+    /// superseded by a newer one, or lost. ``TrainingReport`` and ``CoordinationReport`` carry the
+    /// part of one call.
+    public nonisolated var pushStatistics: PushStatistics { board.pushes.statistics }
+
     /// Peers joining and leaving, epochs, downloads and uploads, as they happen. Meant for one reader;
     /// the latest 1,024 unread events are kept. It ends when the namespace closes.
     public nonisolated var events: AsyncStream<NamespaceEvent> { board.events }
