@@ -6,8 +6,10 @@
 #include <arpa/inet.h>
 #include <errno.h>
 #include <fcntl.h>
+#include <netdb.h>
 #include <netinet/in.h>
 #include <netinet/tcp.h>
+#include <stdio.h>
 #include <string.h>
 #include <sys/socket.h>
 #include <sys/uio.h>
@@ -259,6 +261,44 @@ ssize_t sb_receive_from(int fd, void *bytes, size_t capacity, sb_address *from, 
 
 int sb_set_receive_timestamps(int fd) {
     return set_int_option(fd, SOL_SOCKET, SO_TIMESTAMP, 1);
+}
+
+int sb_resolve(const char *host, uint16_t port, sb_address *out, int capacity) {
+    struct addrinfo hints;
+    memset(&hints, 0, sizeof hints);
+    hints.ai_family = AF_UNSPEC;
+    hints.ai_socktype = SOCK_STREAM;
+    hints.ai_flags = AI_NUMERICSERV;
+    char service[8];
+    snprintf(service, sizeof service, "%u", (unsigned)port);
+    struct addrinfo *results = NULL;
+    int status = getaddrinfo(host, service, &hints, &results);
+    if (status != 0) {
+        // getaddrinfo's codes are negative on Linux and positive on Darwin: report them negative.
+        return status < 0 ? status : -status;
+    }
+    int count = 0;
+    for (struct addrinfo *result = results; result && count < capacity; result = result->ai_next) {
+        struct sockaddr_storage storage;
+        if (result->ai_addrlen > sizeof storage) {
+            continue;
+        }
+        memset(&storage, 0, sizeof storage);
+        memcpy(&storage, result->ai_addr, result->ai_addrlen);
+        if (from_sockaddr(&storage, &out[count]) == 0) {
+            count += 1;
+        }
+    }
+    freeaddrinfo(results);
+    return count;
+}
+
+const char *sb_resolve_error(int code) {
+#if defined(__linux__)
+    return gai_strerror(code);
+#else
+    return gai_strerror(-code);
+#endif
 }
 
 int sb_shutdown_write(int fd) {

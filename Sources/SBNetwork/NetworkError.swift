@@ -49,6 +49,8 @@ public enum NetworkError: Error, Equatable, Sendable, CustomStringConvertible {
 
     /// The text is not a numeric IPv4 or IPv6 address (with a port where one is expected).
     case invalidAddress(String, reason: String)
+    /// A host name in the text (`host:port`) that the system's resolver could not turn into an address.
+    case hostNotFound(String, reason: String)
     /// Another socket already owns the address.
     case addressInUse(SocketAddress)
     /// The address belongs to no interface of this machine.
@@ -77,6 +79,8 @@ public enum NetworkError: Error, Equatable, Sendable, CustomStringConvertible {
         switch self {
         case .invalidAddress(let text, let reason):
             "'\(text)' is not a valid address: \(reason). Use a numeric host such as 127.0.0.1:9000 or [::1]:9000."
+        case .hostNotFound(let text, let reason):
+            "cannot resolve the host of '\(text)': \(reason). Check the name, or give a numeric address."
         case .addressInUse(let address):
             "\(address) is already in use by another socket; choose another port, or port 0 for a free one."
         case .addressUnavailable(let address):

@@ -27,10 +27,23 @@ public struct SocketAddress: Hashable, Sendable, CustomStringConvertible, Lossle
         self.init(ip: try IPAddress(parsing: host), port: port)
     }
 
-    /// Parses `host:port`, with IPv6 hosts in brackets: `10.0.0.2:9000`, `[fe80::1]:9000`, `localhost:9000`.
+    /// Parses `host:port` with a numeric host, IPv6 hosts in brackets: `10.0.0.2:9000`, `[fe80::1]:9000`.
+    /// ``resolving(_:)`` also takes host names.
     ///
     /// - Throws: ``NetworkError/invalidAddress(_:reason:)`` naming what is wrong with `text`.
     public init(parsing text: String) throws(NetworkError) {
+        let (host, port) = try Self.split(text)
+        do {
+            try self.init(host: String(host), port: port)
+        } catch {
+            // Report the whole text the caller gave, not just its host part.
+            guard case .invalidAddress(_, let reason) = error else { throw error }
+            throw .invalidAddress(text, reason: reason)
+        }
+    }
+
+    /// Splits `host:port` (IPv6 hosts in brackets) into its host text and port number.
+    static func split(_ text: String) throws(NetworkError) -> (host: Substring, port: UInt16) {
         let host: Substring
         let portText: Substring
         if text.hasPrefix("[") {
@@ -55,13 +68,8 @@ public struct SocketAddress: Hashable, Sendable, CustomStringConvertible, Lossle
         guard let port = UInt16(portText) else {
             throw .invalidAddress(text, reason: "the port must be a number from 0 to 65535")
         }
-        do {
-            try self.init(host: String(host), port: port)
-        } catch {
-            // Report the whole text the caller gave, not just its host part.
-            guard case .invalidAddress(_, let reason) = error else { throw error }
-            throw .invalidAddress(text, reason: reason)
-        }
+        guard !host.isEmpty else { throw .invalidAddress(text, reason: "the host is empty") }
+        return (host, port)
     }
 
     /// Parses like ``init(parsing:)``, returning `nil` for invalid text.

@@ -18,7 +18,7 @@ enum JoinCommand {
     static func run(_ arguments: ArraySlice<String>) async throws {
         let options = try Options(
             arguments, known: NodeOptions.known.union(TrainingOptions.known).union(["timeout-seconds", "epochs"]))
-        let settings = try NodeOptions(options)
+        let settings = try await NodeOptions(options)
         let training = try TrainingOptions(options)
         guard training.coordination == nil else {
             throw UsageError(description: "--coordinate-rounds is for `node`, which holds the initial model")

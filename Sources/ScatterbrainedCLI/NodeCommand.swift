@@ -6,6 +6,9 @@ import Scatterbrained
 /// time taken), `model` with the weights served, `joined` / `left` / `merged` / `rejected` / `served`
 /// as they happen, and `stopped`.
 ///
+/// It finds peers as ``NodeOptions`` says: multicast on the LAN by default, `--discovery loopback|none`,
+/// or `--seeds HOST:PORT,...`; `--host` and `--port` set where it listens.
+///
 /// By default it trains the quickstart's Linear(10, 1) on diabetes alone. The training options federate it:
 ///
 /// - `--dataset diabetes|digits`: the data set and its model (digits: an MLP 64-64-10 on 8x8 digits).
@@ -34,7 +37,7 @@ enum NodeCommand {
     static func run(_ arguments: ArraySlice<String>) async throws {
         let options = try Options(
             arguments, known: NodeOptions.known.union(TrainingOptions.known).union(["epochs", "serve-seconds"]))
-        let settings = try NodeOptions(options)
+        let settings = try await NodeOptions(options)
         let training = try TrainingOptions(options)
         let epochs = try options.int("epochs", default: 10)
         let serving = Duration.seconds(try options.int("serve-seconds", default: 60))

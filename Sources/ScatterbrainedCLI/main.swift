@@ -17,12 +17,18 @@ guard let name = arguments.first, let command = commands[name] else {
         commands:
           demo [--epochs N] [--seed S]   train the quickstart's models locally and report
           inspect <model directory>      print a saved model's architecture and parameters
-          node [--discovery lan|loopback] [--namespace NAME] [--secret S] [--epochs N] [--serve-seconds N]
-               [training options]        train in a namespace (diabetes by default), then serve the model
-          join [--discovery lan|loopback] [--namespace NAME] [--secret S] [--timeout-seconds N]
-               [--epochs N] [training options]
+          node [node options] [--epochs N] [--serve-seconds N] [training options]
+                                         train in a namespace (diabetes by default), then serve the model
+          join [node options] [--timeout-seconds N] [--epochs N] [training options]
                                          join a namespace, download its model and print it; then train
                                          it for N epochs (0 by default) and exit
+
+        node options:
+          --namespace NAME               the namespace (MyFirstNamespace); --secret S protects it
+          --discovery lan|loopback|none  find peers by multicast on the LAN (the default), on this
+                                         machine only, or not at all
+          --seeds HOST:PORT[,HOST:PORT]  instead of multicast, ask these nodes for the namespace's members
+          --host IP, --port P            where to listen (every interface and a free port by default)
 
         training options:
           --dataset diabetes|digits      the data set and its model (digits: MLP 64-64-10)

@@ -21,6 +21,21 @@ struct SocketAddressTests {
         #expect(try SocketAddress(parsing: "localhost:7").ip == .loopbackIPv4)
     }
 
+    @Test("Resolving a numeric host or localhost needs no lookup; text that is no host:port is refused")
+    func resolving() async throws {
+        #expect(try await SocketAddress.resolving("10.1.2.3:4567") == [SocketAddress(parsing: "10.1.2.3:4567")])
+        #expect(try await SocketAddress.resolving("[::1]:80") == [SocketAddress(ip: .loopbackIPv6, port: 80)])
+        #expect(try await SocketAddress.resolving("localhost:7") == [SocketAddress(ip: .loopbackIPv4, port: 7)])
+        for text in ["coordinator.lab", ":7070", "coordinator.lab:http", "[::1:80"] {
+            await #expect {
+                try await SocketAddress.resolving(text)
+            } throws: { error in
+                guard case NetworkError.invalidAddress(let quoted, _) = error else { return false }
+                return quoted == text
+            }
+        }
+    }
+
     @Test(
         "Malformed text is rejected with a reason",
         arguments: [

@@ -12,6 +12,7 @@ import Synchronization
 public final class ChildProcess<Line: Decodable & Sendable> {
     private let process = Process()
     private let output = LineCollector<Line>()
+    private let errors = ByteCollector()
 
     /// Starts the product `name` with `arguments`, under `ip netns exec namespace` when one is given.
     ///
@@ -31,13 +32,19 @@ public final class ChildProcess<Line: Decodable & Sendable> {
             process.arguments = arguments
         }
         let pipe = Pipe()
+        let errorPipe = Pipe()
         process.standardOutput = pipe
+        process.standardError = errorPipe
         try process.run()
-        // A thread of its own reads until the end of the output with blocking reads: the last lines
+        // Threads of their own read until the end of the output with blocking reads: the last lines
         // of a process that has just exited are all there, which readability handlers do not promise.
         let reader = pipe.fileHandleForReading
         Thread.detachNewThread { [output] in
             while case let data = reader.availableData, !data.isEmpty { output.append(data) }
+        }
+        let errorReader = errorPipe.fileHandleForReading
+        Thread.detachNewThread { [errors] in
+            while case let data = errorReader.availableData, !data.isEmpty { errors.append(data) }
         }
     }
 
@@ -47,6 +54,9 @@ public final class ChildProcess<Line: Decodable & Sendable> {
 
     /// The lines printed so far (lines that do not decode as `Line` are skipped).
     public var lines: [Line] { output.lines }
+
+    /// What the process wrote to standard error so far.
+    public var standardError: String { String(decoding: errors.bytes, as: UTF8.self) }
 
     /// Waits up to `limit` for a line matching `predicate`; the first such line, or nil.
     public func waitForLine(limit: Duration, where predicate: (Line) -> Bool) async throws -> Line? {
@@ -88,6 +98,17 @@ private final class LineCollector<Line: Decodable & Sendable>: Sendable {
                 if let decoded = try? JSONDecoder().decode(Line.self, from: line) { state.lines.append(decoded) }
             }
         }
+    }
+}
+
+/// A process's standard error, as it arrives on its reading thread.
+private final class ByteCollector: Sendable {
+    private let state = Mutex<[UInt8]>([])
+
+    var bytes: [UInt8] { state.withLock { $0 } }
+
+    func append(_ data: Data) {
+        state.withLock { $0 += data }
     }
 }
 

@@ -27,6 +27,20 @@ public final class NetworkNamespace {
 
     deinit {
         try? Self.ip(["netns", "delete", name])
+        try? FileManager.default.removeItem(atPath: configurationDirectory)
+    }
+
+    /// Where `ip netns exec` finds files it mounts over their namesakes in /etc for the processes it runs.
+    private var configurationDirectory: String { "/etc/netns/\(name)" }
+
+    /// Gives processes run in the namespace a hosts file of their own with `names` (name: address), and a
+    /// resolver on the namespace's loopback, where nothing answers: names outside the file fail at once,
+    /// and no lookup leaves the namespace.
+    public func resolve(_ names: [String: String]) throws {
+        try FileManager.default.createDirectory(atPath: configurationDirectory, withIntermediateDirectories: true)
+        let hosts = names.map { "\($0.value) \($0.key)\n" }.joined()
+        try Data(hosts.utf8).write(to: URL(fileURLWithPath: "\(configurationDirectory)/hosts"))
+        try Data("nameserver 127.0.0.1\n".utf8).write(to: URL(fileURLWithPath: "\(configurationDirectory)/resolv.conf"))
     }
 
     /// Runs `ip` inside the namespace, as in `ip -n name link set lo up`.

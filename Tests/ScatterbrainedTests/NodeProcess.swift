@@ -37,6 +37,9 @@ final class NodeProcess {
     /// The lines printed so far.
     var lines: [NodeLine] { child.lines }
 
+    /// What the process wrote to standard error so far.
+    var standardError: String { child.standardError }
+
     /// The first line of `type`, once printed.
     func line(_ type: String) -> NodeLine? { lines.first { $0.type == type } }
 

@@ -1,4 +1,5 @@
 import Foundation
+import Scatterbrained
 import SBTestSupport
 import Testing
 
@@ -8,7 +9,7 @@ import Testing
 struct NodeProcessTests {
     @Test("Loopback-scoped discovery on the host: the joiner's model is bit-identical and predicts the same")
     func quickstartOnLoopback() async throws {
-        try await quickstart(discovery: ["--discovery", "loopback"], in: nil)
+        try await quickstart(discovery: ["--discovery", "loopback"])
     }
 
     @Test(
@@ -20,13 +21,44 @@ struct NodeProcessTests {
         withExtendedLifetime(network) {}
     }
 
-    private func quickstart(discovery: [String], in network: String?) async throws {
+    @Test("Seeds instead of multicast on the host: the joiner is given only the source's address")
+    func quickstartWithSeeds() async throws {
+        let local = ["--host", "127.0.0.1"]
+        try await quickstart(
+            discovery: local + ["--discovery", "none"], joining: { local + ["--seeds", "localhost:\($0)"] })
+    }
+
+    @Test(
+        "Seeds by host name in a network namespace; a name that does not resolve fails at once with the reason",
+        .enabled(if: NetworkNamespace.unavailableReason == nil, "needs root and iproute2 (CI runs as root)"))
+    func seedsByHostName() async throws {
+        let network = try NetworkNamespace()
+        try network.resolve(["seed-node.sb-test": "127.0.0.1"])
+        try await quickstart(
+            discovery: ["--discovery", "none"], joining: { ["--seeds", "seed-node.sb-test:\($0)"] }, in: network.name)
+        let lost = try NodeProcess(["join", "--seeds", "no-such-node.sb-test:7070"], in: network.name)
+        defer { lost.kill() }
+        #expect(try await lost.exitStatus(within: .seconds(10)) == 1)
+        #expect(
+            lost.standardError.contains("cannot resolve the host of 'no-such-node.sb-test:7070'"),
+            "\(lost.standardError)")
+        #expect(lost.line("started") == nil, "a node started without its seed")
+        withExtendedLifetime(network) {}
+    }
+
+    /// Runs the quickstart between a `node` started with `discovery` and a `join` started with the same
+    /// options, or with `joining(port)` given the source's port.
+    private func quickstart(
+        discovery: [String], joining: ((UInt16) -> [String])? = nil, in network: String? = nil
+    ) async throws {
         let namespace = uniqueNamespace()
         let common = discovery + ["--namespace", namespace]
         let source = try NodeProcess(["node"] + common + ["--epochs", "5", "--serve-seconds", "30"], in: network)
         defer { source.kill() }
         let served = try #require(try await source.wait(for: "model", limit: .seconds(20)), "\(source.lines)")
-        let joiner = try NodeProcess(["join"] + common + ["--timeout-seconds", "15"], in: network)
+        let address = try #require(source.line("started")?.address.flatMap { SocketAddress($0) })
+        let joinerOptions = joining.map { $0(address.port) + ["--namespace", namespace] } ?? common
+        let joiner = try NodeProcess(["join"] + joinerOptions + ["--timeout-seconds", "15"], in: network)
         defer { joiner.kill() }
         let status = try await joiner.exitStatus(within: .seconds(20))
         #expect(status == 0)

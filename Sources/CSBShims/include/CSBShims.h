@@ -84,6 +84,13 @@ ssize_t sb_receive_from(int fd, void *bytes, size_t capacity, sb_address *from, 
 /// Asks the kernel to stamp every datagram with its arrival time (SO_TIMESTAMP).
 int sb_set_receive_timestamps(int fd);
 
+/// Resolves a host name to up to `capacity` stream-socket addresses with `port`, in the system's order of
+/// preference (getaddrinfo; it blocks, and may ask the configured DNS servers). Returns how many were
+/// written, or a negative getaddrinfo error code for sb_resolve_error.
+int sb_resolve(const char *host, uint16_t port, sb_address *out, int capacity);
+/// The text for a negative result of sb_resolve.
+const char *sb_resolve_error(int code);
+
 /// Shuts down the sending direction: the peer reads end-of-stream once queued bytes arrive.
 int sb_shutdown_write(int fd);
 
