@@ -76,8 +76,8 @@ enum NodeCommand {
         }
     }
 
-    /// Prints the namespace's current model.
-    static func report(_ type: String, _ ns: Namespace, features: Tensor) throws {
+    /// Prints the namespace's current model, with its predictions on `features` when given.
+    static func report(_ type: String, _ ns: Namespace, features: Tensor?) throws {
         guard let snapshot = ns.snapshot else { throw NodeError.noModel(ns.name) }
         try NodeReport(type: type, snapshot: snapshot, version: ns.version, features: features).write()
     }

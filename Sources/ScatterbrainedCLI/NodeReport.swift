@@ -5,8 +5,8 @@ import Synchronization
 /// One line of `scatterbrained node` and `join` output: a JSON object per event, so that scripts and
 /// tests can follow a node in another process.
 struct NodeReport: Codable {
-    /// `started`, `epoch`, `round`, `coordinated`, `model`, `joined`, `left`, `served`, `synced`, `merged`,
-    /// `rejected` or `stopped`.
+    /// `started`, `epoch`, `round`, `coordinated`, `model`, `joined`, `left`, `served`, `synced`, `saved`,
+    /// `merged`, `rejected` or `stopped`.
     var type: String
     var id: String?
     var address: String?
@@ -37,8 +37,8 @@ struct NodeReport: Codable {
         self.type = type
     }
 
-    /// A report of `snapshot` as `type`, with its weights and its predictions on `features`.
-    init(type: String, snapshot: ModelSnapshot, version: UInt64, features: Tensor) throws {
+    /// A report of `snapshot` as `type`, with its weights, and its predictions on `features` when given.
+    init(type: String, snapshot: ModelSnapshot, version: UInt64, features: Tensor?) throws {
         self.type = type
         self.version = version
         architecture = String(decoding: try snapshot.architectureJSON(), as: UTF8.self)
@@ -46,6 +46,7 @@ struct NodeReport: Codable {
             "\(tensor.shape):" + tensor.scalars.map { hex($0.bitPattern) }.joined()
         }
         digest = SHA256.hash(Array(snapshot.weightsSafetensors())).map { hex($0) }.joined()
+        guard let features else { return }
         let module = try snapshot.makeModule()
         let outputs: [Float] = withNoGrad { module(features).scalars }
         predictions = outputs.map { hex($0.bitPattern) }

@@ -7,6 +7,7 @@ let commands: [String: (ArraySlice<String>) async throws -> Void] = [
     "inspect": InspectCommand.run,
     "node": NodeCommand.run,
     "join": JoinCommand.run,
+    "export": ExportCommand.run,
 ]
 
 guard let name = arguments.first, let command = commands[name] else {
@@ -22,6 +23,9 @@ guard let name = arguments.first, let command = commands[name] else {
           join [node options] [--timeout-seconds N] [--epochs N] [training options]
                                          join a namespace, download its model and print it; then train
                                          it for N epochs (0 by default) and exit
+          export [node options] [--timeout-seconds N] <directory>
+                                         join a namespace, download its model and save it as
+                                         model.json + model.safetensors in the directory
 
         node options:
           --namespace NAME               the namespace (MyFirstNamespace); --secret S protects it

@@ -72,5 +72,18 @@ struct NodeProcessTests {
         let joinerID = try #require(joiner.line("started")?.id)
         let upload = try await source.wait(for: "served", limit: .seconds(5))
         #expect(upload?.id == joinerID, "the node process served the joiner")
+
+        // `export` saves the same model as files: the weights file is the one whose digest the source printed.
+        let directory = FileManager.default.temporaryDirectory.appending(path: "sb-export-\(UUID().uuidString)")
+        defer { try? FileManager.default.removeItem(at: directory) }
+        let exporter = try NodeProcess(
+            ["export"] + joinerOptions + ["--timeout-seconds", "15", directory.path], in: network)
+        defer { exporter.kill() }
+        #expect(try await exporter.exitStatus(within: .seconds(20)) == 0, "\(exporter.standardError)")
+        #expect(exporter.line("saved")?.digest == served.digest)
+        let file = try Data(contentsOf: directory.appending(path: ModelSnapshot.weightsFileName))
+        #expect(SHA256.hash(Array(file)).map { String(format: "%02x", $0) }.joined() == served.digest)
+        let saved = try ModelSnapshot.load(from: directory)
+        #expect(try String(decoding: saved.architectureJSON(), as: UTF8.self) == served.architecture)
     }
 }
