@@ -114,6 +114,35 @@ struct DiscoveryProcessTests {
     }
 
     @Test(
+        "Routes follow the interfaces: nodes started while their link is down find each other once it comes up",
+        .enabled(if: NetworkNamespace.unavailableReason == nil, "needs root and iproute2 (CI runs as root)"))
+    func routesFollowInterfaces() async throws {
+        // As in the broadcast test, the veth pair lives and dies inside the namespaces.
+        let hosts = [try NetworkNamespace(), try NetworkNamespace()]
+        try hosts[0].ip("link", "add", "sb0", "type", "veth", "peer", "name", "sb1", "netns", hosts[1].name)
+        for (index, host) in hosts.enumerated() {
+            try host.ip("addr", "add", "10.78.0.\(index + 1)/24", "dev", "sb\(index)")
+        }
+        let probes = try hosts.map { host in
+            try ProbeProcess(["--namespace", "alpha", "--seconds", "20"] + timing, in: host.name)
+        }
+        #expect(try await timeUntil { probes.allSatisfy { !$0.nodeIDs.isEmpty } } != nil)
+        // With the link down, each starts on its own loopback, and stays alone.
+        let loopbackOnly = ["multicast(interface: 127.0.0.1)"]
+        #expect(probes.flatMap(\.lines).compactMap(\.routes) == [loopbackOnly, loopbackOnly])
+        try await Task.sleep(for: testHeartbeat * 3)
+        #expect(probes.allSatisfy { ($0.peers[0] ?? []).isEmpty })
+
+        for (index, host) in hosts.enumerated() { try host.ip("link", "set", "sb\(index)", "up") }
+        #expect(try await timeUntil { probes.allSatisfy { $0.peers[0]?.count == 1 } } != nil)
+        let addresses = probes.map { $0.lines.first { $0.type == "joined" }?.address?.split(separator: ":").first }
+        #expect(addresses == ["10.78.0.2", "10.78.0.1"])
+        for probe in probes { probe.kill() }
+        // Optimized builds may end a value's lifetime after its last use, deleting the namespaces early.
+        withExtendedLifetime(hosts) {}
+    }
+
+    @Test(
         "Where interfaces cannot multicast, nodes in two network namespaces joined by a veth pair use broadcast",
         .enabled(if: NetworkNamespace.unavailableReason == nil, "needs root and iproute2 (CI runs as root)"))
     func broadcastFallbackBetweenNamespaces() async throws {
@@ -125,7 +154,8 @@ struct DiscoveryProcessTests {
             try host.ip("addr", "add", "10.77.0.\(index + 1)/24", "broadcast", "10.77.0.255", "dev", "sb\(index)")
             try host.ip("link", "set", "sb\(index)", "multicast", "off", "up")
         }
-        // Discovery picks its routes at start, so the link must be up in both namespaces first.
+        // Up in both namespaces before the probes start, so that the routes they start with are the
+        // broadcast ones (they would move to them later otherwise).
         #expect(
             try await timeUntil { hosts.enumerated().allSatisfy { (try? $1.hasCarrier("sb\($0)")) == true } } != nil)
         let probes = try hosts.map { host in

@@ -74,6 +74,10 @@ final class DiscoveryCore: Sendable {
         }
     }
 
+    func countRouteChange() {
+        state.withLock { $0.statistics.routeChanges += 1 }
+    }
+
     func countReceiveFailure() {
         state.withLock { $0.statistics.receiveFailures += 1 }
     }

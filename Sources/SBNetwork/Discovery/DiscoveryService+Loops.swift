@@ -55,6 +55,15 @@ extension DiscoveryService {
         }
     }
 
+    /// In ``DiscoveryConfiguration/Scope/lan``, moves the sockets to the routes of the interfaces the
+    /// machine has now, counting each change; a failure to list them keeps the routes as they are.
+    static func followInterfaces(
+        _ sockets: DiscoverySockets, core: DiscoveryCore, configuration: DiscoveryConfiguration
+    ) {
+        guard configuration.scope == .lan, let interfaces = try? NetworkInterface.ipv4() else { return }
+        if sockets.update(to: configuration.routes(on: interfaces)) { core.countRouteChange() }
+    }
+
     /// The announcement and leave datagrams for these values.
     static func datagrams(nodeID: NodeID, port: UInt16, address: Announcement.Address, namespaces: Set<NamespaceTag>)
         throws(DiscoveryError) -> (announcement: [UInt8], leave: [UInt8])

@@ -24,8 +24,10 @@ public final class DiscoveryService: Sendable {
     public let nodeID: NodeID
     /// The settings the service runs with.
     public let configuration: DiscoveryConfiguration
-    /// The routes announcements take, chosen from the machine's interfaces when the service started.
-    public let routes: [DiscoveryRoute]
+    /// The routes announcements take now: chosen from the machine's interfaces when the service
+    /// started and, in ``DiscoveryConfiguration/Scope/lan``, again before every heartbeat, so that
+    /// interfaces that come up, go down or change address are followed.
+    public var routes: [DiscoveryRoute] { sockets.routes }
     /// Peers joining, changing and leaving, in the order the service noticed. Meant for one reader;
     /// the latest 4,096 unread events are kept, older ones are dropped and counted.
     public let events: AsyncStream<PeerEvent>
@@ -73,8 +75,7 @@ public final class DiscoveryService: Sendable {
         do {
             // Loopback scope must not depend on listing interfaces, which it does not use.
             let interfaces = configuration.scope == .lan ? try NetworkInterface.ipv4() : []
-            routes = configuration.routes(on: interfaces)
-            sockets = try DiscoverySockets(configuration: configuration, routes: routes)
+            sockets = try DiscoverySockets(configuration: configuration, routes: configuration.routes(on: interfaces))
         } catch {
             throw .network(error)
         }
@@ -88,7 +89,9 @@ public final class DiscoveryService: Sendable {
             Tasks(
                 receiving: Task { [sockets, core] in await Self.receive(on: sockets.receiver, into: core) },
                 heartbeat: Heartbeat(every: configuration.heartbeatInterval, label: "SBNetwork.Discovery") {
-                    [sockets, core] in Self.send(core.announcement, through: sockets.senders, core: core)
+                    [sockets, core, configuration] in
+                    Self.followInterfaces(sockets, core: core, configuration: configuration)
+                    Self.send(core.announcement, through: sockets.currentSenders, core: core)
                 }))
     }
 
@@ -132,7 +135,9 @@ public final class DiscoveryService: Sendable {
         guard let tasks = tasks.withLock({ $0.take() }) else { return }
         // Sent from the heartbeat's queue, after its last announcement, which could otherwise follow the
         // leave and list this node again until the expiry.
-        await tasks.heartbeat.stop { [sockets, core] in Self.send(core.leave, through: sockets.senders, core: core) }
+        await tasks.heartbeat.stop { [sockets, core] in
+            Self.send(core.leave, through: sockets.currentSenders, core: core)
+        }
         tasks.receiving.cancel()
         sockets.close()
         await tasks.receiving.value

@@ -18,6 +18,8 @@ public struct DiscoveryStatistics: Hashable, Sendable {
     public var unreachableAddress = 0
     /// Receive calls that failed for a reason other than shutdown; the receive loop carries on.
     public var receiveFailures = 0
+    /// Times the routes changed after the start, following the machine's interfaces (``DiscoveryService/routes``).
+    public var routeChanges = 0
     /// Peer events dropped because the ``DiscoveryService/events`` buffer was full (nobody reading).
     public var eventsDropped = 0
 
