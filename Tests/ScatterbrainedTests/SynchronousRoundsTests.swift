@@ -47,6 +47,39 @@ import Testing
         #expect(rounds.statistics.rejected == 1)
     }
 
+    @Test func aSourceThatSentNothingIsNotWaitedForUntilItSendsAgain() throws {
+        var rounds = machine()
+        _ = try rounds.startRound(with: modelState([0], round: 1, origin: alice), now: .zero)
+        _ = try rounds.receive(modelState([4], round: 1, origin: bob), from: bob)
+        _ = try rounds.tick(now: .seconds(5))
+        #expect(rounds.quietSources == [carol])
+
+        // Round 2 closes on Bob's model alone: Carol, silent in round 1, costs no second timeout.
+        _ = try rounds.startRound(with: modelState([0], round: 2, origin: alice), now: .seconds(5))
+        let closed = try rounds.receive(modelState([2], round: 2, origin: bob), from: bob)
+        #expect(closed.last == .event(.modelMerged(round: 2, contributors: [bob])))
+        #expect(rounds.statistics.timeouts == 1)
+
+        // Her model, late for round 2, shows she trains: round 3 waits for her again.
+        _ = try rounds.receive(modelState([9], round: 2, origin: carol), from: carol)
+        #expect(rounds.quietSources.isEmpty)
+        _ = try rounds.startRound(with: modelState([0], round: 3, origin: alice), now: .seconds(6))
+        #expect(try rounds.receive(modelState([3], round: 3, origin: bob), from: bob).isEmpty)
+        let all = try rounds.receive(modelState([6], round: 3, origin: carol), from: carol)
+        #expect(all.last == .event(.modelMerged(round: 3, contributors: [bob, carol])))
+    }
+
+    @Test func quietSourcesCarryOverToTheNextMachine() throws {
+        let graph = Topology.fullyConnected.graph(members: [alice, bob, carol])
+        var rounds = SynchronousRounds(
+            node: alice, policy: ExchangePolicy(graph: graph), strategy: .mean, timeout: .seconds(5),
+            quietSources: [carol])
+        _ = try rounds.startRound(with: modelState([0], round: 1, origin: alice), now: .zero)
+        let closed = try rounds.receive(modelState([4], round: 1, origin: bob), from: bob)
+        #expect(closed.last == .event(.modelMerged(round: 1, contributors: [bob])))
+        #expect(rounds.quietSources == [carol])
+    }
+
     @Test func earlyModelsWaitForTheirRound() throws {
         var rounds = machine()
         #expect(try rounds.receive(modelState([6], round: 1, origin: bob), from: bob).isEmpty)

@@ -17,7 +17,9 @@ import SBWire
 /// 3. When every expected model has arrived, or at the deadline (``tick(now:)``), the machine
 ///    aggregates its own model with those that arrived and returns ``Action/install(_:)``. It never
 ///    waits beyond the deadline, so a node that dies cannot stall the others; nor for a node whose
-///    model for a later round shows it has moved past this one.
+///    model for a later round shows it has moved past this one; nor, once it let a round pass without
+///    a model, for a node that sends none (it only serves, or died) until a model of its arrives again
+///    (``quietSources``): such a node costs one timeout, not one per round.
 ///
 /// A node that joins late, or fell behind, lines up with its peers by starting the round that
 /// ``roundToStart(after:)`` names.
@@ -64,6 +66,10 @@ public struct SynchronousRounds: Sendable {
     public private(set) var round: Int?
     /// Counters of merges, rejections and timeouts.
     public private(set) var statistics = ExchangeStatistics()
+    /// Sources that let a round close without their model and have sent none since: rounds do not wait
+    /// for them until a model of theirs arrives, on time, early or late. Hand them to the machine of a
+    /// later `train` call, so a node that only serves is not waited for again there.
+    public private(set) var quietSources: Set<NodeID>
 
     private var collection: Collection?
     /// Models for rounds not yet started, by sender and round; at most ``earlyRoundsPerSender`` per sender.
@@ -80,14 +86,17 @@ public struct SynchronousRounds: Sendable {
     ///   - policy: the topology graph and peer filter for the current members.
     ///   - strategy: how to combine models; Metropolis–Hastings gossip by default.
     ///   - timeout: how long each round waits for its neighbours' models.
+    ///   - quietSources: sources not to wait for until they send a model, as an earlier machine's
+    ///     ``quietSources`` left them.
     public init(
         node: NodeID, policy: ExchangePolicy, strategy: any AggregationStrategy = .metropolisHastings,
-        timeout: Duration
+        timeout: Duration, quietSources: Set<NodeID> = []
     ) {
         self.node = node
         self.policy = policy
         self.strategy = strategy
         self.timeout = timeout
+        self.quietSources = quietSources
     }
 
     /// Whether a round is waiting for models.
@@ -146,6 +155,7 @@ public struct SynchronousRounds: Sendable {
             kept[model.round] = model
             if kept.count > Self.earlyRoundsPerSender, let oldest = kept.keys.min() { kept[oldest] = nil }
             early[sender] = kept
+            quietSources.remove(sender)
             // The sender has moved past the collecting round: it may have been all the round waited for.
             return try closeIfComplete()
         }
@@ -182,6 +192,8 @@ public struct SynchronousRounds: Sendable {
     /// round, refused otherwise.
     private mutating func accept(_ model: ModelState, from sender: NodeID) -> [Action] {
         guard var collection, model.round == collection.local.round else {
+            // Late, but training: the next round waits for it again.
+            quietSources.remove(sender)
             return reject(from: sender, .late(round: model.round, current: round ?? model.round))
         }
         if let reason = model.rejection(
@@ -192,6 +204,7 @@ public struct SynchronousRounds: Sendable {
         guard collection.received[sender] == nil else { return reject(from: sender, .duplicate(round: model.round)) }
         collection.received[sender] = model
         self.collection = collection
+        quietSources.remove(sender)
         return []
     }
 
@@ -200,6 +213,7 @@ public struct SynchronousRounds: Sendable {
         let round = collection.local.round
         let settled = policy.sources(of: node).allSatisfy { source in
             collection.received[source] != nil || early[source, default: [:]].keys.contains { $0 > round }
+                || quietSources.contains(source)
         }
         guard settled else { return [] }
         return try close()
@@ -212,6 +226,11 @@ public struct SynchronousRounds: Sendable {
         let sources = policy.sources(of: node)
         let arrived = sources.compactMap { collection.received[$0] }
         statistics.missing += sources.count - arrived.count
+        let round = collection.local.round
+        for source in sources where collection.received[source] == nil {
+            // A source that has moved past this round is training; the others went quiet.
+            if !early[source, default: [:]].keys.contains(where: { $0 > round }) { quietSources.insert(source) }
+        }
         let local = collection.local
         let context = AggregationContext(node: node, round: local.round, graph: policy.graph)
         let merged = try strategy.aggregate([local] + arrived, context: context)

@@ -40,7 +40,7 @@ extension Namespace {
         case .synchronous(let timeout):
             let rounds = SynchronousRounds(
                 node: runtime.nodeID, policy: exchangePolicy(exchange.topology), strategy: exchange.strategy,
-                timeout: timeout)
+                timeout: timeout, quietSources: quietPeers)
             return (.synchronous(rounds, topology: exchange.topology), nil)
         case .asynchronous:
             let merging = AsynchronousMerging(
@@ -57,7 +57,8 @@ extension Namespace {
     }
 
     /// Keeps what the next `train` call needs from the session: the models its state machine holds for
-    /// later rounds go back to the inbox, the central participant is kept. A node that trains one epoch
+    /// later rounds go back to the inbox, the peers it stopped waiting for and the central participant
+    /// are kept. A node that trains one epoch
     /// per call would otherwise lose its peers' early models, or wait for a global model it already has.
     func endExchange(_ session: ExchangeSession) {
         switch session {
@@ -67,6 +68,7 @@ extension Namespace {
             centralParticipant = participant
         case .synchronous(var rounds, _):
             board.inbox.putBack(rounds.takeEarlyModels())
+            quietPeers = rounds.quietSources
         case .asynchronous(var merging, _):
             board.inbox.putBack(merging.takeFreshModels())
         }

@@ -23,6 +23,9 @@ public actor Namespace {
     private var optimizer: (any Optimizer)?
     /// The round of the namespace's last exchange, so that rounds go on across `train` calls.
     var lastRound = 0
+    /// The peers synchronous rounds stopped waiting for (they sent no model in a round), so that
+    /// rounds go on not waiting for them across `train` calls until they send one.
+    var quietPeers: Set<NodeID> = []
     /// The central mode's participant after the last `train` call: a call that follows trains from the
     /// global model the last one ended with rather than waiting for a new one.
     var centralParticipant: CentralParticipant?
