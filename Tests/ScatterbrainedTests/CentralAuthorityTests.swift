@@ -45,6 +45,27 @@ import Testing
         #expect(server.statistics.missing == 1)
     }
 
+    @Test func aParticipantThatSentNothingIsNotWaitedForUntilItSendsAgain() throws {
+        var server = authority(minimum: 1)
+        _ = server.participantJoined(alice, now: .zero)
+        _ = server.participantJoined(bob, now: .zero)
+        _ = try server.receive(modelState([2], round: 0, origin: alice), from: alice, now: .zero)
+        _ = try server.tick(now: .seconds(10))
+        #expect(server.quietParticipants == [bob])
+
+        // Round 1 closes on Alice's update alone: Bob, silent in round 0, costs no second timeout.
+        let closed = try server.receive(modelState([4], round: 1, origin: alice), from: alice, now: .seconds(11))
+        #expect(closed.first == .event(.modelMerged(round: 2, contributors: [alice])))
+        #expect(server.statistics.timeouts == 1)
+
+        // His update, late for round 1, shows he trains: round 2 waits for him again.
+        _ = try server.receive(modelState([9], round: 1, origin: bob), from: bob, now: .seconds(12))
+        #expect(server.quietParticipants.isEmpty)
+        #expect(try server.receive(modelState([1], round: 2, origin: alice), from: alice, now: .seconds(13)).isEmpty)
+        let both = try server.receive(modelState([3], round: 2, origin: bob), from: bob, now: .seconds(14))
+        #expect(both.first == .event(.modelMerged(round: 3, contributors: [alice, bob])))
+    }
+
     @Test func participantTrainsOnlyNewerGlobalsFromItsAuthority() {
         var participant = CentralParticipant(node: alice, authority: authorityID)
         let global = modelState([1], round: 1, origin: authorityID)

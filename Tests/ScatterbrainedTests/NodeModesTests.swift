@@ -87,6 +87,42 @@ struct NodeModesTests {
         for node in nodes.reversed() { await node.shutdown() }
     }
 
+    @Test("A member that only serves costs the authority one round's timeout, not one per round")
+    func serveOnlyMemberCostsTheAuthorityOneTimeout() async throws {
+        let name = uniqueNamespace()
+        let shards = try diabetesHalves()
+        let initial = GlobalRandom.withSeed(5) { Linear(10, 1) }
+        let optimizer: OptimizerFactory = { SGD($0.parameters, learningRate: 0.02) }
+        let rounds = 4
+        let timeout = Duration.milliseconds(1500)
+        let nodes = [
+            try await Node(Node.Configuration(discovery: .loopback)),
+            try await Node(Node.Configuration(discovery: .loopback)),
+            try await Node(Node.Configuration(discovery: .loopback)),
+        ]
+        try await nodes[0].namespace(name, model: initial, optimizer: optimizer) {
+            (authority: Namespace) async throws -> Void in
+            try await nodes[1].namespace(name, model: initial, optimizer: optimizer) {
+                (participant: Namespace) async throws -> Void in
+                // The third node downloads the model and serves it: a member that never trains.
+                try await nodes[2].join(name) { (server: Namespace) async throws -> Void in
+                    try await server.syncModel(timeout: .seconds(10))
+                    try await waitUntilAcquainted(
+                        [(authority, nodes[0].id), (participant, nodes[1].id), (server, nodes[2].id)])
+                    async let coordination = authority.coordinate(
+                        rounds: rounds, minimumParticipants: 1, roundTimeout: timeout)
+                    async let trained = participant.train(
+                        epochs: rounds, train: shards[0], exchange: .central(timeout: .seconds(20)))
+                    let (report, _) = try await (coordination, trained)
+                    #expect(report.rounds.map(\.contributors) == Array(repeating: [nodes[1].id], count: rounds))
+                    // Waiting for it every round would take at least rounds × timeout (6 s).
+                    #expect(report.duration < timeout * 2, "the authority coordinated for \(report.duration)")
+                }
+            }
+        }
+        for node in nodes.reversed() { await node.shutdown() }
+    }
+
     @Test("An authority whose participants all left stops at the next round's deadline with an error, never hangs")
     func authorityWithoutParticipantsStops() async throws {
         let name = uniqueNamespace()

@@ -8,7 +8,10 @@ import SBWire
 /// update, or at the round's deadline if at least `minimumParticipants` have; the authority then
 /// aggregates the updates (FedAvg by default) into global model `r + 1` and publishes it. A round
 /// that reaches its deadline short of the minimum waits one more timeout rather than aggregate
-/// fewer updates than the minimum asks for. Updates for closed rounds are refused as late.
+/// fewer updates than the minimum asks for. Updates for closed rounds are refused as late. A
+/// participant that let a round close without its update is not waited for again until an update of
+/// its arrives, on time or late (``quietParticipants``): a member that only serves, or died, costs one
+/// round timeout rather than one per round.
 ///
 /// Like ``SynchronousRounds`` it does no I/O and reads no clock: time is passed in as a
 /// `Duration` since a fixed origin, and the driver carries out the returned actions.
@@ -46,6 +49,9 @@ public struct CentralAuthority: Sendable {
     public private(set) var participants: [NodeID] = []
     /// Counters of merges, rejections and timeouts.
     public private(set) var statistics = ExchangeStatistics()
+    /// Participants that sent no update for a round that closed and none since: rounds close without
+    /// waiting for them until they send one.
+    public private(set) var quietParticipants: Set<NodeID> = []
 
     private var updates: [NodeID: ModelState] = [:]
     private var deadline: Duration?
@@ -100,6 +106,7 @@ public struct CentralAuthority: Sendable {
         guard let index = participants.firstIndex(of: participant) else { return [] }
         participants.remove(at: index)
         updates[participant] = nil
+        quietParticipants.remove(participant)
         return try [.event(.peerLeft(participant))] + closeIfComplete(now: now)
     }
 
@@ -112,6 +119,8 @@ public struct CentralAuthority: Sendable {
         if let reason = update.rejection(from: sender, to: node, policy: policy, reference: global.parameters) {
             return reject(from: sender, reason)
         }
+        // Even a late update shows the participant trains: the next round waits for it again.
+        quietParticipants.remove(sender)
         guard update.round == global.round else {
             return reject(
                 from: sender,
@@ -136,7 +145,7 @@ public struct CentralAuthority: Sendable {
 
     private mutating func closeIfComplete(now: Duration) throws(AggregationError) -> [Action] {
         guard !participants.isEmpty, updates.count >= minimumParticipants,
-            participants.allSatisfy({ updates[$0] != nil })
+            participants.allSatisfy({ updates[$0] != nil || quietParticipants.contains($0) })
         else { return [] }
         return try close(now: now)
     }
@@ -147,6 +156,7 @@ public struct CentralAuthority: Sendable {
         let context = AggregationContext(node: node, round: global.round + 1, graph: policy.graph)
         let merged = try strategy.aggregate(contributions, context: context)
         statistics.missing += participants.count - contributions.count
+        quietParticipants.formUnion(participants.filter { updates[$0] == nil })
         statistics.merges += 1
         statistics.modelsMerged += contributions.count
         global = ModelState(

@@ -29,7 +29,8 @@ extension Namespace {
     /// it waits one more timeout); the updates are aggregated into the next global model, which becomes
     /// the namespace's model (so nodes that join get it with ``syncModel(timeout:)``) and goes out to
     /// the participants. A participant that joins late receives the current global model and takes part
-    /// from the next round; one that leaves is no longer waited for. The authority does not train.
+    /// from the next round; one that leaves is no longer waited for, and neither is one that let a round
+    /// pass without an update (a member that only serves) until it sends one. The authority does not train.
     ///
     /// ```swift
     /// // the authority
