@@ -58,8 +58,8 @@ extension Namespace {
 
     /// Keeps what the next `train` call needs from the session: the models its state machine holds for
     /// later rounds go back to the inbox, the peers it stopped waiting for and the central participant
-    /// are kept. A node that trains one epoch
-    /// per call would otherwise lose its peers' early models, or wait for a global model it already has.
+    /// are kept. A node that trains one epoch per call would otherwise lose its peers' early models, wait
+    /// again for peers that only serve, or wait for a global model it already has.
     func endExchange(_ session: ExchangeSession) {
         switch session {
         case .local:

@@ -14,6 +14,7 @@ public struct PushStatistics: Sendable, Equatable, Codable {
     /// stopped first.
     public var lost = 0
 
+    /// Creates counts, zero unless given.
     public init(delivered: Int = 0, superseded: Int = 0, lost: Int = 0) {
         self.delivered = delivered
         self.superseded = superseded
