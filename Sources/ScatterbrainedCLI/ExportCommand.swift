@@ -23,11 +23,7 @@ enum ExportCommand {
         let directory = URL(fileURLWithPath: path)
 
         try await Node.run(settings.configuration) { node in
-            var started = NodeReport(type: "started")
-            started.id = node.id.description
-            started.address = node.address.description
-            started.namespace = settings.namespace
-            started.write()
+            NodeReport(startedBy: node, in: settings.namespace).write()
             try await node.join(settings.namespace) { (ns: Namespace) async throws -> Void in
                 try await ns.syncModel(timeout: timeout)
                 guard let snapshot = ns.snapshot else { throw NodeError.noModel(ns.name) }

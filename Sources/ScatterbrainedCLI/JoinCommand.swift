@@ -28,11 +28,7 @@ enum JoinCommand {
         let features = training.workload.features
 
         try await Node.run(settings.configuration) { node in
-            var started = NodeReport(type: "started")
-            started.id = node.id.description
-            started.address = node.address.description
-            started.namespace = settings.namespace
-            started.write()
+            NodeReport(startedBy: node, in: settings.namespace).write()
             try await node.join(settings.namespace, optimizer: training.workload.optimizer) {
                 (ns: Namespace) async throws -> Void in
                 try await ns.syncModel(timeout: timeout)

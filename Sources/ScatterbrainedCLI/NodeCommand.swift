@@ -44,11 +44,7 @@ enum NodeCommand {
         let model = training.workload.makeModel()
 
         try await Node.run(settings.configuration) { node in
-            var started = NodeReport(type: "started")
-            started.id = node.id.description
-            started.address = node.address.description
-            started.namespace = settings.namespace
-            started.write()
+            NodeReport(startedBy: node, in: settings.namespace).write()
             try await node.namespace(settings.namespace, model: model, optimizer: training.workload.optimizer) {
                 (ns: Namespace) async throws -> Void in
                 try await withThrowingTaskGroup { group in

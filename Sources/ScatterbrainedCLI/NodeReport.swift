@@ -37,6 +37,14 @@ struct NodeReport: Codable {
         self.type = type
     }
 
+    /// The first line of every node command: the node's id and address, and the namespace it works in.
+    init(startedBy node: Node, in namespace: String) {
+        self.init(type: "started")
+        id = node.id.description
+        address = node.address.description
+        self.namespace = namespace
+    }
+
     /// A report of `snapshot` as `type`, with its weights, and its predictions on `features` when given.
     init(type: String, snapshot: ModelSnapshot, version: UInt64, features: Tensor?) throws {
         self.type = type

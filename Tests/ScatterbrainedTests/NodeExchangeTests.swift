@@ -45,16 +45,8 @@ struct NodeExchangeTests {
     @Test("A node that only serves costs the training nodes one round's timeout, not one per round")
     func serveOnlyPeerIsWaitedForOnce() async throws {
         let name = uniqueNamespace()
-        let (trainSet, _) = try Datasets.diabetes().split(testFraction: 0.2, seed: 42)
-        let half = trainSet.count / 2
-        let loaders = [Array(0..<half), Array(half..<trainSet.count)].map { indices in
-            DataLoader(trainSet.subset(indices), batchSize: 32, shuffle: true)
-        }
-        let nodes = [
-            try await Node(Node.Configuration(discovery: .loopback)),
-            try await Node(Node.Configuration(discovery: .loopback)),
-            try await Node(Node.Configuration(discovery: .loopback)),
-        ]
+        let loaders = try diabetesHalves()
+        let nodes = try await loopbackNodes(3)
         let timeout = Duration.milliseconds(1500)
         let epochs = 5
         try await nodes[0].namespace(name, model: Linear(10, 1), optimizer: { AdamW($0.parameters) }) {

@@ -44,11 +44,7 @@ struct NodeModesTests {
         let rounds = 3
         let reference = try fedAvgReference(initial: initial, shards: shards, rounds: rounds, optimizer: optimizer)
 
-        let nodes = [
-            try await Node(Node.Configuration(discovery: .loopback)),
-            try await Node(Node.Configuration(discovery: .loopback)),
-            try await Node(Node.Configuration(discovery: .loopback)),
-        ]
+        let nodes = try await loopbackNodes(3)
         try await nodes[0].namespace(name, model: initial, optimizer: optimizer) {
             (authority: Namespace) async throws -> Void in
             try await nodes[1].namespace(name, model: initial, optimizer: optimizer) {
@@ -95,11 +91,7 @@ struct NodeModesTests {
         let optimizer: OptimizerFactory = { SGD($0.parameters, learningRate: 0.02) }
         let rounds = 4
         let timeout = Duration.milliseconds(1500)
-        let nodes = [
-            try await Node(Node.Configuration(discovery: .loopback)),
-            try await Node(Node.Configuration(discovery: .loopback)),
-            try await Node(Node.Configuration(discovery: .loopback)),
-        ]
+        let nodes = try await loopbackNodes(3)
         try await nodes[0].namespace(name, model: initial, optimizer: optimizer) {
             (authority: Namespace) async throws -> Void in
             try await nodes[1].namespace(name, model: initial, optimizer: optimizer) {
@@ -302,15 +294,6 @@ private final class AnchorCountingSGD: GlobalWeightsAnchored, @unchecked Sendabl
     func loadStateDict(_ state: OptimizerState) throws(OptimizerError) { try base.loadStateDict(state) }
     func resetState() { base.resetState() }
     func anchorToCurrentWeights() { anchors.withLock { $0 += 1 } }
-}
-
-/// The diabetes training split in two halves, unshuffled so that runs repeat exactly.
-private func diabetesHalves() throws -> [DataLoader] {
-    let (trainSet, _) = try Datasets.diabetes().split(testFraction: 0.2, seed: 42)
-    let half = trainSet.count / 2
-    return [Array(0..<half), Array(half..<trainSet.count)].map { indices in
-        DataLoader(trainSet.subset(indices), batchSize: 32)
-    }
 }
 
 /// Trains one epoch at a time until an epoch merged `peer`'s model; at most 200 epochs.

@@ -80,3 +80,19 @@ func waitForPeers(_ ns: Namespace, count: Int) async throws {
     }
     #expect(ns.peers.count == count, "found \(ns.peers.count) of \(count) peers within 10 seconds")
 }
+
+/// The diabetes training split in two halves, one loader each, unshuffled so that runs repeat exactly.
+func diabetesHalves() throws -> [DataLoader] {
+    let (trainSet, _) = try Datasets.diabetes().split(testFraction: 0.2, seed: 42)
+    let half = trainSet.count / 2
+    return [Array(0..<half), Array(half..<trainSet.count)].map { indices in
+        DataLoader(trainSet.subset(indices), batchSize: 32)
+    }
+}
+
+/// `count` nodes with loopback-scoped discovery: they find each other without a packet leaving 127.0.0.1.
+func loopbackNodes(_ count: Int) async throws -> [Node] {
+    var nodes: [Node] = []
+    for _ in 0..<count { nodes.append(try await Node(Node.Configuration(discovery: .loopback))) }
+    return nodes
+}
