@@ -39,6 +39,31 @@ struct DiscoveryServiceTests {
         }
     }
 
+    @Test("A newcomer hears the nodes already there at once, not at their next heartbeat")
+    func newcomerIsAnsweredAtOnce() async throws {
+        let network = try LoopbackNetwork()
+        var configuration = network.configuration
+        configuration.heartbeatInterval = .seconds(3)
+        configuration.expiry = .seconds(10)
+        let tag = NamespaceTag(openNamespace: "alpha")
+        let early = try DiscoveryService(
+            nodeID: .random(), port: 20_001, namespaces: [tag], configuration: configuration)
+        // Past its first announcement: its next one is about 3 s away.
+        try await Task.sleep(for: .milliseconds(300))
+        let start = ContinuousClock.now
+        let newcomer = try DiscoveryService(
+            nodeID: .random(), port: 20_002, namespaces: [tag], configuration: configuration)
+        #expect(try await timeUntil { newcomer.peers.count == 1 } != nil)
+        await stopAll([early, newcomer])
+        // Judged by the kernel's arrival stamp of the announcement that introduced it.
+        for await event in newcomer.events {
+            guard case .joined(let peer) = event else { continue }
+            #expect(peer.nodeID == early.nodeID)
+            #expect(peer.lastHeard - start < .seconds(1), "heard the early node after \(peer.lastHeard - start)")
+        }
+        withExtendedLifetime(network) {}
+    }
+
     @Test("A stopped node leaves at once; a node that vanishes without a word expires")
     func leaving() async throws {
         let network = try LoopbackNetwork()

@@ -30,7 +30,10 @@ final class DiscoveryCore: Sendable {
     var leave: [UInt8] { state.withLock { $0.leave } }
 
     /// Decodes one datagram and feeds it to the table; whatever is wrong with it is counted, never thrown.
-    func received(_ datagram: Datagram, at now: ContinuousClock.Instant) {
+    ///
+    /// - Returns: Whether it introduced a peer.
+    @discardableResult
+    func received(_ datagram: Datagram, at now: ContinuousClock.Instant) -> Bool {
         state.withLock { state in
             state.statistics.received += 1
             let announcement: Announcement
@@ -42,16 +45,19 @@ final class DiscoveryCore: Sendable {
                 case .unsupportedVersion: state.statistics.otherVersion += 1
                 default: state.statistics.malformed += 1
                 }
-                return
+                return false
             }
             do throws(PeerTable.Rejection) {
-                publish(try state.table.heard(announcement, from: datagram.sender, at: now), in: &state)
+                let events = try state.table.heard(announcement, from: datagram.sender, at: now)
+                publish(events, in: &state)
                 state.statistics.accepted += 1
+                return events.contains { if case .joined = $0 { true } else { false } }
             } catch {
                 switch error {
                 case .unreachableAddress: state.statistics.unreachableAddress += 1
                 case .incompatibleVersions: state.statistics.otherVersion += 1
                 }
+                return false
             }
         }
     }

@@ -11,7 +11,12 @@ extension DiscoveryService {
     /// never quiet. So the loop waits for the next datagram until the next peer is due, and expires
     /// peers only once a receive finds the socket empty, or after ``floodLimit`` datagrams in a row
     /// without it emptying, so that a flood cannot keep dead peers listed.
-    static func receive(on socket: UDPSocket, into core: DiscoveryCore) async {
+    ///
+    /// A datagram that introduces a peer brings this node's next heartbeat forward, so that a newcomer
+    /// learns of the nodes already there at once rather than at each one's next heartbeat.
+    static func receive(on socket: UDPSocket, into core: DiscoveryCore, answeringNewPeersWith heartbeat: Heartbeat)
+        async
+    {
         var unbrokenReads = 0
         while true {
             let due = core.nextExpiry
@@ -19,7 +24,7 @@ extension DiscoveryService {
             do {
                 // One byte more than the longest valid datagram, so oversized ones are seen as such.
                 let datagram = try await socket.receive(maxSize: Announcement.maxByteCount + 1, timeout: wait)
-                core.received(datagram, at: datagram.arrival)
+                if core.received(datagram, at: datagram.arrival) { heartbeat.runSoon() }
                 unbrokenReads += 1
                 if unbrokenReads >= floodLimit, let due, due <= .now {
                     core.expire(now: .now)

@@ -85,14 +85,19 @@ public final class DiscoveryService: Sendable {
         core = DiscoveryCore(
             table: PeerTable(nodeID: nodeID, namespaces: namespaces, expiry: configuration.expiry),
             datagrams: datagrams, continuation: continuation)
+        let heartbeat = Heartbeat(
+            every: configuration.heartbeatInterval, minimumGap: configuration.heartbeatInterval / 10,
+            label: "SBNetwork.Discovery"
+        ) { [sockets, core, configuration] in
+            Self.followInterfaces(sockets, core: core, configuration: configuration)
+            Self.send(core.announcement, through: sockets.currentSenders, core: core)
+        }
         tasks = Mutex(
             Tasks(
-                receiving: Task { [sockets, core] in await Self.receive(on: sockets.receiver, into: core) },
-                heartbeat: Heartbeat(every: configuration.heartbeatInterval, label: "SBNetwork.Discovery") {
-                    [sockets, core, configuration] in
-                    Self.followInterfaces(sockets, core: core, configuration: configuration)
-                    Self.send(core.announcement, through: sockets.currentSenders, core: core)
-                }))
+                receiving: Task { [sockets, core] in
+                    await Self.receive(on: sockets.receiver, into: core, answeringNewPeersWith: heartbeat)
+                },
+                heartbeat: heartbeat))
     }
 
     deinit {
