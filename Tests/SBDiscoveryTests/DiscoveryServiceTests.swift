@@ -43,12 +43,12 @@ struct DiscoveryServiceTests {
     func newcomerIsAnsweredAtOnce() async throws {
         let network = try LoopbackNetwork()
         var configuration = network.configuration
-        configuration.heartbeatInterval = .seconds(3)
-        configuration.expiry = .seconds(10)
+        configuration.heartbeatInterval = .seconds(6)
+        configuration.expiry = .seconds(20)
         let tag = NamespaceTag(openNamespace: "alpha")
         let early = try DiscoveryService(
             nodeID: .random(), port: 20_001, namespaces: [tag], configuration: configuration)
-        // Past its first announcement: its next one is about 3 s away.
+        // Past its first announcement: its next one is 5.1 to 6.3 s away.
         try await Task.sleep(for: .milliseconds(300))
         let start = ContinuousClock.now
         let newcomer = try DiscoveryService(
@@ -59,7 +59,9 @@ struct DiscoveryServiceTests {
         for await event in newcomer.events {
             guard case .joined(let peer) = event else { continue }
             #expect(peer.nodeID == early.nodeID)
-            #expect(peer.lastHeard - start < .seconds(1), "heard the early node after \(peer.lastHeard - start)")
+            // The early node answers once its receive loop reads the newcomer's announcement, which the
+            // parallel suite can delay by over a second (1.1 s seen); its next heartbeat is far later.
+            #expect(peer.lastHeard - start < .seconds(3), "heard the early node after \(peer.lastHeard - start)")
         }
         withExtendedLifetime(network) {}
     }
