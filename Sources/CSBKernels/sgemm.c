@@ -18,7 +18,9 @@ enum { SB_KERNEL_UNKNOWN = 0, SB_KERNEL_GENERIC, SB_KERNEL_AVX2 };
 // The CPU cannot change under a running process, so it is queried once. Threads racing on the
 // first call compute the same value, so a relaxed store is enough.
 static atomic_int detected_kernel = SB_KERNEL_UNKNOWN;
-static atomic_int force_generic = 0;
+// Per thread, so that a test comparing the kernels never switches the kernel of work running on other
+// threads at the same time (a model trained in a parallel test would round differently for a while).
+static _Thread_local int force_generic = 0;
 
 static int sb_detect_kernel(void) {
 #if defined(__x86_64__)
@@ -30,7 +32,7 @@ static int sb_detect_kernel(void) {
 }
 
 static int sb_active_kernel(void) {
-    if (atomic_load_explicit(&force_generic, memory_order_relaxed)) return SB_KERNEL_GENERIC;
+    if (force_generic) return SB_KERNEL_GENERIC;
     int kernel = atomic_load_explicit(&detected_kernel, memory_order_relaxed);
     if (kernel == SB_KERNEL_UNKNOWN) {
         kernel = sb_detect_kernel();
@@ -44,7 +46,7 @@ const char *sb_sgemm_kernel(void) {
 }
 
 void sb_sgemm_force_generic(int force) {
-    atomic_store_explicit(&force_generic, force != 0, memory_order_relaxed);
+    force_generic = force != 0;
 }
 
 /// C = beta · C, the whole product when op(A) · op(B) contributes nothing. beta == 0 stores zeros

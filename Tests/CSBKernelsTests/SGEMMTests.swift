@@ -1,4 +1,6 @@
 import CSBKernels
+import Foundation
+import Synchronization
 import Testing
 
 /// Deterministic values in [-1, 1) (SplitMix64), so a failure reproduces exactly.
@@ -115,9 +117,10 @@ private struct Problem {
     }
 }
 
-/// Serialized because sb_sgemm_force_generic is process-wide: cases running side by side would
-/// switch each other's kernel.
-@Suite(.serialized)
+/// sb_sgemm_force_generic applies to the calling thread, so each case forces and computes without a
+/// suspension point in between (synchronous functions), and cases or other suites running side by side
+/// keep their own kernel.
+@Suite
 struct SGEMMTests {
     @Test(arguments: shapes, layouts)
     func matchesDoubleReference(shape: Shape, layout: Layout) {
@@ -142,6 +145,15 @@ struct SGEMMTests {
         #endif
         sb_sgemm_force_generic(1)
         #expect(String(cString: sb_sgemm_kernel()) == "generic")
+        // Only on this thread: work elsewhere keeps the detected kernel meanwhile.
+        let elsewhere = Mutex("")
+        let done = DispatchSemaphore(value: 0)
+        Thread.detachNewThread {
+            elsewhere.withLock { $0 = String(cString: sb_sgemm_kernel()) }
+            done.signal()
+        }
+        done.wait()
+        #expect(elsewhere.withLock { $0 } == automatic)
         sb_sgemm_force_generic(0)
         #expect(String(cString: sb_sgemm_kernel()) == automatic)
     }

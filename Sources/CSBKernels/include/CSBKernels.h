@@ -26,11 +26,11 @@ void sb_sgemm(int transA, int transB, long M, long N, long K, float alpha,
               const float *A, long lda, const float *B, long ldb, float beta, float *C, long ldc);
 
 /// Name of the kernel that sb_sgemm uses on this CPU: "avx2+fma" or "generic"
-/// ("generic" also while sb_sgemm_force_generic(1) is in effect).
+/// ("generic" also while sb_sgemm_force_generic(1) is in effect on the calling thread).
 const char *sb_sgemm_kernel(void);
 
 /// Forces the portable kernel (for tests that compare both paths): 1 = force generic, 0 = automatic.
-/// The setting is process-wide.
+/// The setting applies to the calling thread only.
 void sb_sgemm_force_generic(int force);
 
 /// 1 if this CPU computes CRC-32C in hardware (x86-64 SSE 4.2), so that
