@@ -33,8 +33,10 @@ struct NodeTests {
                 try await node.join(uniqueNamespace()) { ns in try await ns.syncModel(timeout: .milliseconds(300)) }
             }
         }
-        // Far below the default 30 s wait; starting and stopping the node is inside the time too.
-        #expect(ContinuousClock.now - start < .seconds(5))
+        // Far below the default 30 s wait. Starting and stopping the node is inside the time too, and in
+        // the first seconds of the parallel suite, when every suite sets up at once, that alone took up
+        // to 6 s (0.3 s for the whole test on its own).
+        #expect(ContinuousClock.now - start < .seconds(10))
     }
 
     @Test("Node.run shuts the node down when its body throws, releasing the port")
