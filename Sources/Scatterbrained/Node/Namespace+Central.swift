@@ -54,8 +54,7 @@ extension Namespace {
         rounds: Int, minimumParticipants: Int = 1, roundTimeout: Duration = .seconds(60),
         strategy: any AggregationStrategy = FedAvg()
     ) async throws -> CoordinationReport {
-        let start = ContinuousClock.now
-        let pushesBefore = board.pushes.statistics
+        let meter = startMeter()
         guard let initial = board.model else { throw NodeError.noModel(name) }
         let node = runtime.nodeID
         var authority = CentralAuthority(
@@ -97,8 +96,7 @@ extension Namespace {
         // The last global model reaches the participants before the call returns, in case the namespace
         // closes next.
         await runtime.courier?.waitUntilDelivered()
-        return CoordinationReport(
-            rounds: reports, duration: .now - start, pushes: board.pushes.statistics.since(pushesBefore))
+        return CoordinationReport(rounds: reports, duration: meter.elapsed, pushes: meter.pushesSinceStart)
     }
 
     /// Carries out the authority's actions: pushes global models and publishes each new one as the

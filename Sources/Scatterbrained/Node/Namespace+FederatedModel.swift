@@ -23,9 +23,7 @@ extension Namespace {
     public nonisolated(nonsending) func train(
         rounds: Int, model: some FederatedModel, exchange: Exchange = .asynchronous()
     ) async throws -> TrainingReport {
-        let start = ContinuousClock.now
-        let trafficBefore = runtime.transport?.statistics
-        let pushesBefore = board.pushes.statistics
+        let meter = startMeter()
         // Checked once here: a model whose parameters cannot travel would otherwise never reach a peer.
         do {
             _ = try WireTensor.encode(model.federatedParameters(), as: .float32)
@@ -38,9 +36,7 @@ extension Namespace {
                 rounds, model: model, exchange: exchange, session: &session, start: globalModel)
             await endExchange(session)
             await runtime.courier?.waitUntilDelivered()
-            return TrainingReport(
-                epochs: reports, since: start, trafficBefore: trafficBefore, pushesBefore: pushesBefore,
-                after: runtime, board: board)
+            return TrainingReport(epochs: reports, measuredBy: meter)
         } catch {
             await endExchange(session)
             throw error

@@ -27,18 +27,12 @@ public struct TrainingReport: Sendable, Equatable {
 }
 
 extension TrainingReport {
-    /// The report of a call that started at `start`, with the traffic of the node's transport and the
-    /// namespace's pushes since then.
-    init(
-        epochs: [EpochReport], since start: ContinuousClock.Instant, trafficBefore: TransportStatistics?,
-        pushesBefore: PushStatistics, after runtime: NodeRuntime, board: ModelBoard
-    ) {
-        let trafficAfter = runtime.transport?.statistics
+    /// The report of a call whose `meter` was started with it.
+    init(epochs: [EpochReport], measuredBy meter: CallMeter) {
+        let traffic = meter.trafficSinceStart
         self.init(
-            epochs: epochs, duration: .now - start,
-            bytesSent: (trafficAfter?.bytesSent ?? 0) - (trafficBefore?.bytesSent ?? 0),
-            bytesReceived: (trafficAfter?.bytesReceived ?? 0) - (trafficBefore?.bytesReceived ?? 0),
-            pushes: board.pushes.statistics.since(pushesBefore))
+            epochs: epochs, duration: meter.elapsed, bytesSent: traffic.sent, bytesReceived: traffic.received,
+            pushes: meter.pushesSinceStart)
     }
 }
 
@@ -75,12 +69,10 @@ extension Namespace {
         epochs: Int, train: DataLoader, validation: DataLoader? = nil, loss: LossFunction = mseLoss,
         exchange: Exchange = .asynchronous()
     ) async throws -> TrainingReport {
-        let start = ContinuousClock.now
+        let meter = startMeter()
         let (module, optimizer) = try trainingModule()
         try train.validate()
         try validation?.validate()
-        let trafficBefore = runtime.transport?.statistics
-        let pushesBefore = board.pushes.statistics
         var (session, globalModel) = try await startExchange(exchange)
         defer { endExchange(session) }
         if let globalModel { try install(globalModel, into: module, optimizer: optimizer) }
@@ -126,9 +118,7 @@ extension Namespace {
         }
         // The last models pushed reach the peers before the call returns, in case the namespace closes next.
         await runtime.courier?.waitUntilDelivered()
-        return TrainingReport(
-            epochs: reports, since: start, trafficBefore: trafficBefore, pushesBefore: pushesBefore, after: runtime,
-            board: board)
+        return TrainingReport(epochs: reports, measuredBy: meter)
     }
 
     /// One exchange point for `module`: its weights go out, the aggregate comes in.
