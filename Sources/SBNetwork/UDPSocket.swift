@@ -60,15 +60,8 @@ public final class UDPSocket: Sendable {
     ///   ``NetworkError`` (`EMSGSIZE` for a payload too large), or `CancellationError`.
     public func send(_ bytes: [UInt8], to address: SocketAddress, timeout: Duration? = nil) async throws {
         let deadline = timeout.map { ContinuousClock.now + $0 }
-        var raw = address.raw
         try await socket.exclusively(.writable, .send) {
-            while true {
-                let sent = try bytes.withUnsafeBytes { buffer throws(NetworkError) in
-                    try socket.perform(.send, address: address) {
-                        sb_send_to($0, buffer.baseAddress, buffer.count, &raw)
-                    }
-                }
-                if sent != nil { return }
+            while try !sendWithoutWaiting(bytes, to: address) {
                 try await socket.wait(for: .writable, deadline: deadline, .send)
             }
         }

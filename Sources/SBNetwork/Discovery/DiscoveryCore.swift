@@ -32,7 +32,6 @@ final class DiscoveryCore: Sendable {
     /// Decodes one datagram and feeds it to the table; whatever is wrong with it is counted, never thrown.
     ///
     /// - Returns: Whether it introduced a peer.
-    @discardableResult
     func received(_ datagram: Datagram, at now: ContinuousClock.Instant) -> Bool {
         state.withLock { state in
             state.statistics.received += 1

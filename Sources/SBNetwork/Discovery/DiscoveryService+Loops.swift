@@ -47,8 +47,8 @@ extension DiscoveryService {
     }
 
     /// How many datagrams the receive loop reads in a row, the socket never empty, before it expires
-    /// due peers anyway. A socket's receive buffer holds a few hundred announcements, so a longer run
-    /// means a sustained flood rather than a backlog.
+    /// due peers anyway. Linux's default receive buffer (212,992 bytes) held 256 unread datagrams on
+    /// loopback here, whether of 56 or 176 bytes, so a run of 1,000 means a sustained flood, not a backlog.
     static let floodLimit = 1_000
 
     /// Sends one datagram through every sender without waiting, counting each success and failure (a

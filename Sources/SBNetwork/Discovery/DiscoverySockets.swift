@@ -54,12 +54,11 @@ final class DiscoverySockets: Sendable {
     /// tries again), so one bad interface never stops the others.
     ///
     /// - Returns: Whether the routes changed.
-    @discardableResult
     func update(to routes: [DiscoveryRoute]) -> Bool {
-        let current = self.routes
+        let old = senders.withLock { $0 }
+        let current = old.map(\.route)
         guard routes != current else { return false }
         var kept: [(route: DiscoveryRoute, sender: Sender)] = []
-        let old = senders.withLock { $0 }
         for route in routes {
             if let existing = old.first(where: { $0.route == route }) {
                 kept.append(existing)
