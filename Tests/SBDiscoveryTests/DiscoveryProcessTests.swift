@@ -117,12 +117,7 @@ struct DiscoveryProcessTests {
         "Routes follow the interfaces: nodes started while their link is down find each other once it comes up",
         .enabled(if: NetworkNamespace.unavailableReason == nil, "needs root and iproute2 (CI runs as root)"))
     func routesFollowInterfaces() async throws {
-        // As in the broadcast test, the veth pair lives and dies inside the namespaces.
-        let hosts = [try NetworkNamespace(), try NetworkNamespace()]
-        try hosts[0].ip("link", "add", "sb0", "type", "veth", "peer", "name", "sb1", "netns", hosts[1].name)
-        for (index, host) in hosts.enumerated() {
-            try host.ip("addr", "add", "10.78.0.\(index + 1)/24", "dev", "sb\(index)")
-        }
+        let hosts = try NetworkNamespace.pairJoinedByVeth(subnet: "10.78.0")
         let probes = try hosts.map { host in
             try ProbeProcess(["--namespace", "alpha", "--seconds", "20"] + timing, in: host.name)
         }
@@ -135,7 +130,7 @@ struct DiscoveryProcessTests {
 
         for (index, host) in hosts.enumerated() { try host.ip("link", "set", "sb\(index)", "up") }
         #expect(try await timeUntil { probes.allSatisfy { $0.peers[0]?.count == 1 } } != nil)
-        let addresses = probes.map { $0.lines.first { $0.type == "joined" }?.address?.split(separator: ":").first }
+        let addresses = probes.map(\.firstPeerHost)
         #expect(addresses == ["10.78.0.2", "10.78.0.1"])
         for probe in probes { probe.kill() }
         // Optimized builds may end a value's lifetime after its last use, deleting the namespaces early.
@@ -146,14 +141,8 @@ struct DiscoveryProcessTests {
         "Where interfaces cannot multicast, nodes in two network namespaces joined by a veth pair use broadcast",
         .enabled(if: NetworkNamespace.unavailableReason == nil, "needs root and iproute2 (CI runs as root)"))
     func broadcastFallbackBetweenNamespaces() async throws {
-        // The veth pair is created inside the namespaces and dies with them: the host's own
-        // interfaces never see these broadcasts.
-        let hosts = [try NetworkNamespace(), try NetworkNamespace()]
-        try hosts[0].ip("link", "add", "sb0", "type", "veth", "peer", "name", "sb1", "netns", hosts[1].name)
-        for (index, host) in hosts.enumerated() {
-            try host.ip("addr", "add", "10.77.0.\(index + 1)/24", "broadcast", "10.77.0.255", "dev", "sb\(index)")
-            try host.ip("link", "set", "sb\(index)", "multicast", "off", "up")
-        }
+        let hosts = try NetworkNamespace.pairJoinedByVeth(subnet: "10.77.0")
+        for (index, host) in hosts.enumerated() { try host.ip("link", "set", "sb\(index)", "multicast", "off", "up") }
         // Up in both namespaces before the probes start, so that the routes they start with are the
         // broadcast ones (they would move to them later otherwise).
         #expect(
@@ -168,7 +157,7 @@ struct DiscoveryProcessTests {
                 ["broadcast(interface: 10.77.0.1, broadcast: 10.77.0.255)"],
                 ["broadcast(interface: 10.77.0.2, broadcast: 10.77.0.255)"],
             ])
-        let addresses = probes.map { $0.lines.first { $0.type == "joined" }?.address?.split(separator: ":").first }
+        let addresses = probes.map(\.firstPeerHost)
         #expect(addresses == ["10.77.0.2", "10.77.0.1"])
         for probe in probes { probe.kill() }
         // Optimized builds may end a value's lifetime after its last use, deleting the namespaces early.

@@ -47,6 +47,11 @@ final class ProbeProcess {
         return peers
     }
 
+    /// The host part of the address of the first peer the probe's nodes found, once one is found.
+    var firstPeerHost: Substring? {
+        lines.first { $0.type == "joined" }?.address?.split(separator: ":").first
+    }
+
     /// Ends the process with SIGKILL, so its nodes get no chance to say goodbye, and reaps it.
     func kill() { child.kill() }
 }

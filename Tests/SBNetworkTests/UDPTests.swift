@@ -5,12 +5,8 @@ import Testing
 struct UDPTests {
     @Test("A unicast datagram on loopback arrives with its sender's address")
     func unicast() async throws {
-        let receiver = try UDPSocket.bind(to: SocketAddress(ip: .loopbackIPv4, port: 0))
-        let sender = try UDPSocket.bind(to: SocketAddress(ip: .loopbackIPv4, port: 0))
-        defer {
-            receiver.close()
-            sender.close()
-        }
+        let (receiver, sender) = try LoopbackPair.open()
+        defer { LoopbackPair.close(receiver, sender) }
         try await sender.send(Array("hello".utf8), to: receiver.localAddress, timeout: patience)
         let datagram = try await receiver.receive(timeout: patience)
         #expect(datagram.bytes == Array("hello".utf8))
@@ -21,12 +17,8 @@ struct UDPTests {
 
     @Test("A datagram read late carries the time it arrived, and one sent without waiting arrives too")
     func arrivalTime() async throws {
-        let receiver = try UDPSocket.bind(to: SocketAddress(ip: .loopbackIPv4, port: 0))
-        let sender = try UDPSocket.bind(to: SocketAddress(ip: .loopbackIPv4, port: 0))
-        defer {
-            receiver.close()
-            sender.close()
-        }
+        let (receiver, sender) = try LoopbackPair.open()
+        defer { LoopbackPair.close(receiver, sender) }
         let sent = ContinuousClock.now
         #expect(try sender.sendWithoutWaiting(Array("early".utf8), to: receiver.localAddress))
         try await Task.sleep(for: .milliseconds(300))
@@ -77,5 +69,22 @@ struct UDPTests {
         let socket = try UDPSocket.bind(to: SocketAddress(ip: .loopbackIPv4, port: 0))
         defer { socket.close() }
         await expectNetworkError(.timedOut(.receive)) { try await socket.receive(timeout: .milliseconds(100)) }
+    }
+}
+
+/// Two sockets on 127.0.0.1, one to receive and one to send.
+private enum LoopbackPair {
+    static func open() throws -> (receiver: UDPSocket, sender: UDPSocket) {
+        let receiver = try UDPSocket.bind(to: SocketAddress(ip: .loopbackIPv4, port: 0))
+        do {
+            return (receiver, try UDPSocket.bind(to: SocketAddress(ip: .loopbackIPv4, port: 0)))
+        } catch {
+            receiver.close()
+            throw error
+        }
+    }
+
+    static func close(_ sockets: UDPSocket...) {
+        for socket in sockets { socket.close() }
     }
 }

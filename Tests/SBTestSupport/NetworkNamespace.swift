@@ -25,6 +25,20 @@ public final class NetworkNamespace {
         }
     }
 
+    /// Two namespaces joined by a veth pair, `sb0` in the first and `sb1` in the second, addressed
+    /// `subnet.1/24` and `subnet.2/24` (broadcast `subnet.255`) and still down. The pair lives inside
+    /// the namespaces and dies with them: the host's own interfaces never see its traffic.
+    ///
+    /// - Parameter subnet: The first three bytes of the addresses, as in `10.77.0`.
+    public static func pairJoinedByVeth(subnet: String) throws -> [NetworkNamespace] {
+        let hosts = [try NetworkNamespace(), try NetworkNamespace()]
+        try hosts[0].ip("link", "add", "sb0", "type", "veth", "peer", "name", "sb1", "netns", hosts[1].name)
+        for (index, host) in hosts.enumerated() {
+            try host.ip("addr", "add", "\(subnet).\(index + 1)/24", "broadcast", "\(subnet).255", "dev", "sb\(index)")
+        }
+        return hosts
+    }
+
     deinit {
         try? Self.ip(["netns", "delete", name])
         try? FileManager.default.removeItem(atPath: configurationDirectory)
